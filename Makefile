@@ -1,0 +1,72 @@
+# The project's pipeline: install -> nlp -> train -> test -> run -> eval -> bench.
+# Every target sets up what it needs, so `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+RASA    := $(PY) -m ops.rasa_cli
+SPACY_MODEL := build/spacy/spine_en
+MODEL   := models/spine-assistant.tar.gz
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data spine_nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+
+.PHONY: help install nlp train run shell test lint validate test-nlu test-stories test-py clean lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+# The path of a Python 3.10, or the one-line error saying what to install.
+PYTHON310 = $(shell $(SHELL) scripts/find_python310.sh 2>&1)
+
+$(VENV)/.installed: requirements.lock
+	$(if $(filter error:%,$(firstword $(PYTHON310))),$(error $(PYTHON310)))
+	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip<24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv (Python 3.10) with the pinned packages
+
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed data/spacy/spine_terms.yml spine_nlu/build_spacy_pipeline.py
+	$(PY) -m spine_nlu.build_spacy_pipeline --patterns data/spacy/spine_terms.yml --out $(SPACY_MODEL)
+
+nlp: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline (blank English + lemmatizer + spine-term EntityRuler)
+
+$(MODEL): $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name spine-assistant --out models
+
+train: $(MODEL) ## Train the Rasa model (skipped when data and config are unchanged)
+
+run: $(MODEL) ## Start the action server and the Rasa server (REST + socketio on 127.0.0.1:5005)
+	$(PY) -m ops.serve
+
+shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
+	$(PY) -m ops.shell
+
+test: lint validate test-nlu test-stories test-py ## Run the whole suite
+
+lint: $(VENV)/.installed ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+validate: $(MODEL) ## rasa data validate
+	$(PY) -m ops.validate_data
+
+test-nlu: $(MODEL) ## Held-out NLU test with accuracy gates
+	$(RASA) test nlu --model $(MODEL) --nlu tests/heldout --out reports/nlu --successes
+	$(PY) -m ops.check_nlu_results reports/nlu
+
+test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out reports/stories --fail-on-prediction-errors
+
+test-py: $(MODEL) ## pytest: actions, components, end-to-end over the real servers
+	$(PY) -m pytest -q tests
+
+lock: ## Re-resolve requirements.txt into requirements.lock
+	rm -rf /tmp/spine-lock-venv && $$(scripts/find_python310.sh) -m venv /tmp/spine-lock-venv
+	/tmp/spine-lock-venv/bin/pip install --quiet "pip<24" && /tmp/spine-lock-venv/bin/pip install --quiet -r requirements.txt
+	/tmp/spine-lock-venv/bin/pip freeze > requirements.lock
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf build models reports results

@@ -1,0 +1,1 @@
+"""Custom actions of the spine FAQ assistant (run by `rasa run actions`)."""

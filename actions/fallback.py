@@ -1,0 +1,54 @@
+"""action_did_you_mean: a weak guess becomes "Did you mean ...?"; a second miss offers a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.config import template_values
+from actions.faq_catalog import Catalog, load_catalog, topic_button
+from actions.responses import response_text
+
+MAX_GUESSES = 3
+MIN_GUESS_SCORE = 0.02  # below this a guess is noise, not worth a button
+
+
+def guesses(catalog: Catalog, parse_data: dict[str, Any]) -> list[dict[str, str]]:
+    """Buttons for the most likely meanings: FAQ topics and titled intents, best first."""
+    scored: list[tuple[float, dict[str, str]]] = []
+    intent_confidence = {i["name"]: i["confidence"] for i in parse_data.get("intent_ranking", [])}
+    faq_confidence = intent_confidence.get("faq", 0.0)
+    ranking = parse_data.get("response_selector", {}).get("faq", {}).get("ranking", [])
+    for candidate in ranking:
+        topic_id = candidate["intent_response_key"].split("/", 1)[-1]
+        if topic_id in catalog.topics:
+            score = faq_confidence * candidate["confidence"]
+            scored.append((score, topic_button(catalog.topics[topic_id])))
+    for intent, title in catalog.intent_titles.items():
+        scored.append((intent_confidence.get(intent, 0.0), {"title": title, "payload": f"/{intent}"}))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    return [button for score, button in scored[:MAX_GUESSES] if score >= MIN_GUESS_SCORE]
+
+
+class ActionDidYouMean(Action):
+    def name(self) -> str:
+        return "action_did_you_mean"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        misses = (tracker.get_slot("fallback_count") or 0.0) + 1
+        if misses >= 2:
+            dispatcher.utter_message(response="utter_second_miss", **template_values())
+            return [SlotSet("fallback_count", 0.0)]
+
+        buttons = guesses(load_catalog(), tracker.latest_message)
+        if not buttons:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return [SlotSet("fallback_count", misses)]
+        something_else = {"title": response_text(domain, "utter_something_else"), "payload": "/deny"}
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=[*buttons, something_else])
+        return [SlotSet("fallback_count", misses)]

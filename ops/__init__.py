@@ -1,0 +1,1 @@
+"""Operating the assistant: settings, server processes, CLI wrappers and checks."""

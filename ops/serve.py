@@ -1,0 +1,39 @@
+"""`make run`: start the assistant and say how to talk to it. Ctrl-C stops both servers."""
+
+from __future__ import annotations
+
+import time
+
+from ops import servers, settings
+
+
+def main() -> None:
+    token, generated = servers.auth_token()
+    if generated:
+        print(f"Generated an API token for local use (kept in {servers.TOKEN_FILE}): {token}")
+    print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
+    with servers.assistant() as running:
+        url = running.rasa_url
+        log_dir = settings.path("LOG_DIR")
+        print(
+            f"""
+The spine FAQ assistant is running at {url}
+  Talk to it over REST:
+    curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+         -d '{{"sender": "me", "message": "What is a discectomy?"}}'
+  Website widget: Socket.IO at {url}/socket.io (see README, "Channels")
+  Terminal chat:  make shell (in another terminal)
+  HTTP API:       {url}/model/parse etc., with ?token=<RASA_AUTH_TOKEN or var/auth_token>
+  Logs:           {log_dir}/rasa.log and {log_dir}/actions.log
+Press Ctrl-C to stop.""",
+            flush=True,
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("\nStopping...")
+
+
+if __name__ == "__main__":
+    main()

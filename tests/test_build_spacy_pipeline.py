@@ -1,0 +1,40 @@
+"""The project's spaCy pipeline: lemmas and spine-term entities from data/spacy/spine_terms.yml."""
+
+from __future__ import annotations
+
+import pytest
+
+from ops.settings import ROOT
+from spine_nlu.build_spacy_pipeline import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(ROOT / "data" / "spacy" / "spine_terms.yml")
+
+
+def entities(nlp, text):
+    return [(e.text, e.label_, e.ent_id_) for e in nlp(text).ents]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I have a slipped disc", ("slipped disc", "condition", "herniated_disc")),
+        ("two bulging discs", ("bulging discs", "condition", "disc_protrusion")),
+        ("my RUPTURED DISC", ("RUPTURED DISC", "condition", "disc_extrusion")),
+        ("booked for a micro-discectomy", ("micro-discectomy", "procedure", "discectomy")),
+        ("is miss right for me", ("miss", "procedure", "miss")),
+        ("keyhole surgery", ("keyhole surgery", "procedure", "miss")),
+        ("what about adr", ("adr", "procedure", "artificial_disc_replacement")),
+        ("problem at L5-S1", ("L5-S1", "region", "level")),
+        ("and at L4/5", ("L4/5", "region", "level")),
+        ("pain in my neck", ("neck", "region", "cervical")),
+    ],
+)
+def test_lay_terms_and_levels_are_recognised(nlp, text, expected):
+    assert expected in entities(nlp, text)
+
+
+def test_lookup_lemmatizer_is_loaded(nlp):
+    assert [t.lemma_ for t in nlp("discs ruptured legs")] == ["disc", "rupture", "leg"]
