@@ -8,6 +8,7 @@ from ops import servers, settings
 
 
 def main() -> None:
+    servers.exit_on_termination()
     token, generated = servers.auth_token()
     if generated:
         print(f"Generated an API token for local use (kept in {servers.TOKEN_FILE}): {token}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -86,6 +87,17 @@ def wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: 
                 return
         time.sleep(0.5)
     raise TimeoutError(f"{url} did not come up within {timeout:.0f}s (log: {log_path})")
+
+
+def exit_on_termination() -> None:
+    """SIGTERM/SIGHUP (a closed terminal, a process manager) unwind like Ctrl-C does,
+    so the servers started here are stopped instead of left running."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, leave)
 
 
 def log_dir(env: dict[str, str]) -> Path:

@@ -10,11 +10,13 @@ from ops.settings import ROOT
 
 
 def main() -> int:
+    servers.exit_on_termination()
     env = servers.server_environment()
     print("Starting the action server...", flush=True)
     with servers.action_server(env):
         command = [
             sys.executable, "-m", "ops.rasa_cli", "shell", "--quiet",
+            "--interface", env["RASA_HOST"],
             "--model", env["RASA_MODEL"],
             "--endpoints", "endpoints.yml",
             "--port", env["RASA_SHELL_PORT"],
