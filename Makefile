@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data spine_nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install nlp train run shell test lint validate test-nlu test-stories test-py clean lock
+.PHONY: help install nlp train run shell test lint validate test-nlu test-stories test-py outbox staff purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -28,8 +28,10 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed ## Create .venv (Python 3.10) with the pinned packages
 
-$(SPACY_MODEL)/meta.json: $(VENV)/.installed data/spacy/spine_terms.yml spine_nlu/build_spacy_pipeline.py
-	$(PY) -m spine_nlu.build_spacy_pipeline --patterns data/spacy/spine_terms.yml --out $(SPACY_MODEL)
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed data/spacy/spine_terms.yml data/safety/red_flags.yml \
+		spine_nlu/build_spacy_pipeline.py spine_nlu/safety_patterns.py
+	$(PY) -m spine_nlu.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
+		--red-flags data/safety/red_flags.yml --out $(SPACY_MODEL)
 
 nlp: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline (blank English + lemmatizer + spine-term EntityRuler)
 
@@ -62,6 +64,15 @@ test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 
 test-py: $(MODEL) ## pytest: actions, components, end-to-end over the real servers
 	$(PY) -m pytest -q tests
+
+outbox: $(VENV)/.installed ## Run the handoff notification worker on its own (the action server also runs one)
+	$(PY) -m actions.handoff.outbox
+
+staff: $(VENV)/.installed ## Staff CLI for handoff tickets, e.g. make staff ARGS="list" or ARGS="send SP-4K7Q 'Hello'"
+	$(PY) -m actions.handoff $(ARGS)
+
+purge: $(VENV)/.installed ## Delete conversations older than RETENTION_DAYS (default 90) from the tracker store
+	$(PY) -m ops.purge
 
 lock: ## Re-resolve requirements.txt into requirements.lock
 	rm -rf /tmp/spine-lock-venv && $$(scripts/find_python310.sh) -m venv /tmp/spine-lock-venv

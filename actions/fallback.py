@@ -8,7 +8,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import template_values
 from actions.faq_catalog import Catalog, load_catalog, topic_button
 from actions.responses import response_text
 
@@ -42,8 +41,9 @@ class ActionDidYouMean(Action):
     ) -> list[EventType]:
         misses = (tracker.get_slot("fallback_count") or 0.0) + 1
         if misses >= 2:
-            dispatcher.utter_message(response="utter_second_miss", **template_values())
-            return [SlotSet("fallback_count", 0.0)]
+            dispatcher.utter_message(response="utter_second_miss")
+            dispatcher.utter_message(response="utter_offer_handoff")
+            return [SlotSet("fallback_count", 0.0), SlotSet("handoff_reason", "repeated_fallback")]
 
         buttons = guesses(load_catalog(), tracker.latest_message)
         if not buttons:

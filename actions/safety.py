@@ -1,4 +1,10 @@
-"""action_safety_reply: the emergency or crisis message first, then the offer of a person."""
+"""action_safety_reply: the emergency, urgent or crisis message first, then a person is alerted.
+
+The tier comes from the red flags RedFlagDetector found (parse data `red_flags`); when the
+classifier alone predicted `emergency`, the emergency tier is used: recall before precision.
+An urgent handoff ticket is made at once (no consent question, SAFETY.md), and the user is told
+not to wait for it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.config import template_values
+from actions.handoff_dialogue import urgent_ticket
+from actions.red_flags import described
 
-REPLY_BY_INTENT = {"emergency": "utter_emergency", "crisis": "utter_crisis"}
+REPLY_BY_TIER = {"emergency": "utter_emergency", "urgent": "utter_urgent", "crisis": "utter_crisis"}
+
+
+def safety_tier(latest_message: dict[str, Any]) -> str:
+    if latest_message.get("intent", {}).get("name") == "crisis":
+        return "crisis"
+    tiers = {f.get("tier") for f in latest_message.get("red_flags") or []}
+    return "urgent" if tiers == {"urgent"} else "emergency"
 
 
 class ActionSafetyReply(Action):
@@ -20,8 +35,17 @@ class ActionSafetyReply(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intent = tracker.latest_message.get("intent", {}).get("name")
+        latest = tracker.latest_message
         values = template_values()
-        dispatcher.utter_message(response=REPLY_BY_INTENT.get(intent, "utter_emergency"), **values)
-        dispatcher.utter_message(response="utter_offer_person_urgent", **values)
+        dispatcher.utter_message(
+            response=REPLY_BY_TIER[safety_tier(latest)],
+            described=described(latest.get("red_flags") or []),
+            **values,
+        )
+        tier = safety_tier(latest)
+        ticket = urgent_ticket(tracker, reason="crisis" if tier == "crisis" else "emergency")
+        if ticket is None:
+            dispatcher.utter_message(response="utter_offer_person_urgent", **values)
+        else:
+            dispatcher.utter_message(response="utter_urgent_handoff", reference=ticket.reference, **values)
         return [SlotSet("fallback_count", 0.0)]

@@ -1,10 +1,12 @@
-"""Builds the spaCy pipeline Rasa loads: blank English, lookup lemmatizer, spine-term EntityRuler.
+"""Builds the spaCy pipeline Rasa loads: blank English, lookup lemmatizer, spine-term EntityRuler,
+and two SpanRulers for the safety layer (red flags, and the cues that qualify them).
 
 No pretrained model is downloaded: the lemma tables come from the installed
 `spacy-lookups-data` package and the entity patterns from `data/spacy/`.
 
 Usage:
-    python -m spine_nlu.build_spacy_pipeline --patterns data/spacy/spine_terms.yml --out DIR
+    python -m spine_nlu.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
+        --red-flags data/safety/red_flags.yml --out DIR
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 import spacy
 import yaml
 from spacy.language import Language
+
+from spine_nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY, compile_safety_patterns
 
 TokenPattern = list[dict[str, Any]]
 
@@ -45,27 +49,35 @@ def load_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
     return patterns
 
 
-def build_pipeline(patterns_path: Path) -> Language:
+def build_pipeline(patterns_path: Path, red_flags_path: Path) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler")
+    # SpanRulers keep overlapping matches, unlike entities: a red flag may contain a spine term.
+    flag_ruler = nlp.add_pipe("span_ruler", name="red_flag_ruler", config={"spans_key": RED_FLAGS_KEY})
+    cue_ruler = nlp.add_pipe("span_ruler", name="safety_cue_ruler", config={"spans_key": CUES_KEY})
     nlp.initialize()  # loads the lemma lookup tables from spacy-lookups-data
     ruler.add_patterns(load_patterns(nlp, patterns_path))
+    red_flags, cues = compile_safety_patterns(nlp, red_flags_path)
+    flag_ruler.add_patterns(red_flags)
+    cue_ruler.add_patterns(cues)
     return nlp
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patterns", type=Path, required=True)
+    parser.add_argument("--red-flags", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    nlp = build_pipeline(args.patterns)
+    nlp = build_pipeline(args.patterns, args.red_flags)
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
-    print(f"spaCy pipeline {nlp.pipe_names} with {len(nlp.get_pipe('entity_ruler'))} patterns -> {args.out}")
+    sizes = ", ".join(f"{name}: {len(pipe)}" for name, pipe in nlp.pipeline if hasattr(pipe, "__len__"))
+    print(f"spaCy pipeline {nlp.pipe_names} ({sizes} patterns) -> {args.out}")
 
 
 if __name__ == "__main__":

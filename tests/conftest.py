@@ -5,9 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -22,8 +27,26 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")
+def nlp():
+    """The project's spaCy pipeline, built from data/ as `make nlp` builds it."""
+    from spine_nlu.build_spacy_pipeline import build_pipeline
+
+    return build_pipeline(
+        ROOT / "data" / "spacy" / "spine_terms.yml", ROOT / "data" / "safety" / "red_flags.yml"
+    )
+
+
+@pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+@pytest.fixture(autouse=True)
+def handoff_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test gets its own handoff store: nothing is written under var/."""
+    url = f"sqlite:///{tmp_path / 'handoff.db'}"
+    monkeypatch.setenv("HANDOFF_DB_URL", url)
+    return url
 
 
 @pytest.fixture
@@ -64,6 +87,16 @@ def make_tracker() -> Callable[..., Tracker]:
     return build
 
 
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Polls until condition() holds (background work such as the outbox worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -71,10 +104,105 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.RunningAssistant]:
-    """The real action server and Rasa server, on free ports with a fresh SQLite tracker store."""
-    work = tmp_path_factory.mktemp("assistant")
+def assistant_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("assistant")
+
+
+@pytest.fixture(scope="session")
+def assistant_logs(assistant_dir: Path) -> Path:
+    return assistant_dir / "log"
+
+
+@dataclass
+class ReceivedRequest:
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Receiver:
+    """A local HTTP endpoint that records every POST and answers the queued statuses, then 200."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.requests: list[ReceivedRequest] = []
+        self.statuses: list[int] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self.handler_class())
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, *statuses: int) -> None:
+        self.statuses.extend(statuses)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                parts = urlsplit(self.path)
+                receiver.requests.append(
+                    ReceivedRequest(parts.path, parse_qs(parts.query), dict(self.headers), body)
+                )
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # keeps the test output quiet
+
+        return Handler
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver()
+    yield running
+    running.close()
+
+
+NOTIFICATION_SECRET = "made-up-test-secret"
+
+
+@pytest.fixture(scope="session")
+def notification_receiver() -> Iterator[Receiver]:
+    """Stands in for the clinic's signed-webhook endpoint during the end-to-end tests."""
+    running = Receiver()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def assistant_handoff_url(assistant_dir: Path) -> str:
+    return f"sqlite:///{assistant_dir / 'handoff.db'}"
+
+
+@pytest.fixture(scope="session")
+def assistant(
+    assistant_dir: Path, assistant_handoff_url: str, notification_receiver: Receiver
+) -> Iterator[servers.RunningAssistant]:
+    """The real action server and Rasa server, on free ports with a fresh SQLite tracker store,
+    handoff notifications going to a local signed-webhook receiver."""
+    work = assistant_dir
     with servers.assistant(
+        HANDOFF_DB_URL=assistant_handoff_url,
+        HANDOFF_WEBHOOK_URL=f"{notification_receiver.url}/hook",
+        HANDOFF_WEBHOOK_SECRET=NOTIFICATION_SECRET,
+        HANDOFF_OUTBOX_INTERVAL_SECONDS="0.5",
         RASA_PORT=str(free_port()),
         ACTION_SERVER_PORT=str(free_port()),
         TRACKER_DB=str(work / "tracker.db"),

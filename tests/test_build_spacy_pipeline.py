@@ -4,14 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ops.settings import ROOT
-from spine_nlu.build_spacy_pipeline import build_pipeline
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline(ROOT / "data" / "spacy" / "spine_terms.yml")
-
 
 def entities(nlp, text):
     return [(e.text, e.label_, e.ent_id_) for e in nlp(text).ents]

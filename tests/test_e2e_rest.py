@@ -84,7 +84,7 @@ def test_out_of_scope_question_is_declined_politely(chat):
 def test_emergency_symptoms_get_the_emergency_message(chat):
     replies = chat("e2e-emergency", "since this morning I can't feel anything down there and I can't pee")
     assert "Call 911 now or go to the nearest emergency department" in replies[1]["text"]
-    assert "member of staff can also contact you" in replies[2]["text"]
+    assert "I've also alerted the clinic team (reference **SP-" in replies[2]["text"]
 
 
 def test_parse_contract_for_every_topic_title(assistant):

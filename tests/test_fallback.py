@@ -41,13 +41,15 @@ def test_first_miss_shows_did_you_mean_with_something_else(dispatcher, make_trac
     assert events[0]["name"] == "fallback_count" and events[0]["value"] == 1
 
 
-def test_second_miss_in_a_row_offers_a_person(dispatcher, make_tracker, domain):
+def test_second_miss_in_a_row_offers_a_person_with_consent(dispatcher, make_tracker, domain):
     tracker = make_tracker(slots={"fallback_count": 1.0}, **WEAK_GUESS)
     events = ActionDidYouMean().run(dispatcher, tracker, domain)
 
-    assert dispatcher.messages[0]["response"] == "utter_second_miss"
-    assert "front desk" in dispatcher.messages[0]["clinic_contact"]
-    assert events[0]["value"] == 0
+    assert [m["response"] for m in dispatcher.messages] == ["utter_second_miss", "utter_offer_handoff"]
+    assert {(e["name"], e["value"]) for e in events} == {
+        ("fallback_count", 0),
+        ("handoff_reason", "repeated_fallback"),
+    }
 
 
 def test_no_usable_guess_asks_to_rephrase(dispatcher, make_tracker, domain):

@@ -23,3 +23,19 @@ def test_duplicate_retrieval_intent_is_accepted_but_other_duplicates_are_not():
 def test_any_other_warning_is_reported():
     warning = "The example 'hello' was found labeled with multiple different intents"
     assert unexplained([warning]) == [warning]
+
+
+def test_a_form_question_is_accepted_but_not_an_unknown_utter_ask():
+    asked = "The utterance 'utter_ask_callback_name' is not used in any story or rule."
+    unknown = "The utterance 'utter_ask_shoe_size' is not used in any story or rule."
+    assert unexplained([asked, unknown]) == [unknown]
+
+
+def test_an_intent_without_examples_is_accepted_only_when_staff_tools_trigger_it():
+    external = (
+        "The intent 'agent_message' is listed in the domain file, but is not found in the NLU training data."
+    )
+    forgotten = (
+        "The intent 'book_taxi' is listed in the domain file, but is not found in the NLU training data."
+    )
+    assert unexplained([external, forgotten]) == [forgotten]

@@ -1,0 +1,136 @@
+"""The callback form: consent first, then name, phone or e-mail, and a good time; a summary to confirm.
+
+SAFETY.md section 6: no identifier is asked for before an explicit yes, and the user is told what
+is stored and why. "Never mind" at any point stops the form and nothing typed for it is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.config import template_values
+
+CALLBACK_SLOTS = ("callback_consent", "callback_name", "callback_contact", "callback_time")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()./-]+$")
+MAX_NAME, MAX_TIME = 80, 120
+
+
+def is_phone_number(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    return bool(PHONE_CHARACTERS.match(value)) and 7 <= len(digits) <= 15
+
+
+def is_contact(value: str) -> bool:
+    return bool(EMAIL.match(value)) or is_phone_number(value)
+
+
+def is_name(value: str) -> bool:
+    return 0 < len(value) <= MAX_NAME and any(c.isalpha() for c in value) and not value.startswith("/")
+
+
+def cleared_callback_slots() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # Without consent nothing else is asked: the form ends and the summary says so.
+        if tracker.get_slot("callback_consent") is False:
+            return ["callback_consent"]
+        return domain_slots
+
+    def validate_callback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = str(value or "").strip()
+        if is_name(name):
+            return {"callback_name": name}
+        dispatcher.utter_message(response="utter_invalid_callback_name")
+        return {"callback_name": None}
+
+    def validate_callback_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        contact = str(value or "").strip()
+        if is_contact(contact):
+            return {"callback_contact": contact}
+        dispatcher.utter_message(response="utter_invalid_callback_contact")
+        return {"callback_contact": None}
+
+    def validate_callback_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        when = str(value or "").strip()
+        return {"callback_time": when[:MAX_TIME] if when else None}
+
+
+class ActionAskCallbackConsent(Action):
+    """Asks for consent, saying what is stored, why, and for how long."""
+
+    def name(self) -> str:
+        return "action_ask_callback_consent"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            response="utter_ask_callback_consent", retention_days=os.environ.get("RETENTION_DAYS", "90")
+        )
+        return []
+
+
+class ActionPrepareCallbackForm(Action):
+    """A new request starts empty; "change the phone number" clears only that answer."""
+
+    def name(self) -> str:
+        return "action_prepare_callback_form"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        field = next(tracker.get_latest_entity_values("callback_field"), None)
+        if field in CALLBACK_SLOTS:
+            return [SlotSet(field, None), SlotSet("handoff_reason", "callback")]
+        return [*cleared_callback_slots(), SlotSet("handoff_reason", "callback")]
+
+
+class ActionCallbackSummary(Action):
+    def name(self) -> str:
+        return "action_callback_summary"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if tracker.get_slot("callback_consent") is not True:
+            dispatcher.utter_message(response="utter_callback_consent_refused", **template_values())
+            return [*cleared_callback_slots(), SlotSet("handoff_reason", None)]
+        dispatcher.utter_message(response="utter_callback_summary")
+        return []
+
+
+class ActionCancelCallback(Action):
+    def name(self) -> str:
+        return "action_cancel_callback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_callback_cancelled")
+        return [*cleared_callback_slots(), SlotSet("handoff_reason", None), SlotSet("requested_slot", None)]

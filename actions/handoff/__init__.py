@@ -1,0 +1,1 @@
+"""Human handoff: tickets in a database, staff notified through an outbox, agent replies relayed to Rasa."""

@@ -1,0 +1,138 @@
+"""Handing the conversation to a person: consent, the ticket, what the user is told, staff replies.
+
+The ticket is written to the handoff store before the user is answered; notifications go
+through the store's outbox and the action server's background worker, so a notifier that is
+down never delays or breaks the reply (actions/handoff/).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.callback_form import cleared_callback_slots
+from actions.config import template_values
+from actions.handoff import settings as handoff_settings
+from actions.handoff.notifiers import configured_notifiers
+from actions.handoff.office_hours import OfficeHours
+from actions.handoff.outbox import start_background_worker
+from actions.handoff.store import HandoffStore, Ticket
+
+logger = logging.getLogger(__name__)
+
+
+def transcript(tracker: Tracker) -> list[dict[str, str]]:
+    """User and bot texts with their times: nothing else from the tracker."""
+    entries = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            when = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+            who = "user" if event["event"] == "user" else "bot"
+            entries.append({"who": who, "text": event["text"], "time": when.isoformat()})
+    return entries
+
+
+def callback_contact(tracker: Tracker) -> dict[str, str] | None:
+    """Contact details only with the user's explicit yes."""
+    if tracker.get_slot("callback_consent") is not True:
+        return None
+    return {
+        "name": tracker.get_slot("callback_name"),
+        "contact": tracker.get_slot("callback_contact"),
+        "preferred_time": tracker.get_slot("callback_time"),
+    }
+
+
+def save_ticket(tracker: Tracker, reason: str, priority: str) -> tuple[Ticket, bool]:
+    """Stores (or updates) the conversation's ticket and queues its notifications."""
+    store = HandoffStore.from_environment()
+    ticket, created = store.create_or_update(
+        conversation_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "unknown",
+        reason=reason,
+        priority=priority,
+        transcript=transcript(tracker),
+        contact=callback_contact(tracker) if reason == "callback" else None,
+        notifier_names=tuple(configured_notifiers()),
+    )
+    start_background_worker()
+    return ticket, created
+
+
+def who_and_when(reason: str, now: datetime | None = None) -> str:
+    config = handoff_settings.load()
+    hours = OfficeHours.parse(config["HANDOFF_OFFICE_HOURS"], config["HANDOFF_TIMEZONE"])
+    how = "using the details you gave" if reason == "callback" else "here in this chat"
+    response_time = config["HANDOFF_RESPONSE_TIME"]
+    if hours.is_open(now or datetime.now(timezone.utc)):
+        return f"A member of the team will contact you {how} {response_time}."
+    return (
+        f"The clinic is closed right now (open {hours.describe()}), so a member of the team will "
+        f"contact you {how} {response_time} after it opens."
+    )
+
+
+def open_ticket(tracker: Tracker) -> Ticket | None:
+    return HandoffStore.from_environment().open_ticket_for(tracker.sender_id)
+
+
+class ActionOfferHandoff(Action):
+    """Says what would be shared and asks; an open ticket is simply updated."""
+
+    def name(self) -> str:
+        return "action_offer_handoff"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if open_ticket(tracker) is not None:
+            return ActionHandoffToHuman().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_offer_handoff")
+        return [SlotSet("handoff_reason", tracker.get_slot("handoff_reason") or "user_request")]
+
+
+class ActionHandoffToHuman(Action):
+    def name(self) -> str:
+        return "action_handoff_to_human"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reason = tracker.get_slot("handoff_reason") or "user_request"
+        ticket, created = save_ticket(tracker, reason, priority="normal")
+        dispatcher.utter_message(
+            response="utter_handoff_created" if created else "utter_handoff_existing",
+            reference=ticket.reference,
+            who_and_when=who_and_when(reason),
+            **template_values(),
+        )
+        return [*cleared_callback_slots(), SlotSet("handoff_reason", None), SlotSet("fallback_count", 0.0)]
+
+
+def urgent_ticket(tracker: Tracker, reason: str) -> Ticket | None:
+    """The urgent ticket made with a safety reply; a store failure must not block that reply."""
+    try:
+        return save_ticket(tracker, reason, priority="urgent")[0]
+    except Exception:
+        logger.exception("Could not store the urgent handoff ticket for a safety reply")
+        return None
+
+
+class ActionRelayAgentMessage(Action):
+    """Shows a staff member's message, sent with `python -m actions.handoff send`."""
+
+    def name(self) -> str:
+        return "action_relay_agent_message"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = next(tracker.get_latest_entity_values("agent_message"), None)
+        if text:
+            dispatcher.utter_message(response="utter_agent_message", agent_message=text)
+        return []

@@ -1,0 +1,45 @@
+"""action_personal_advice: no diagnosis, no dose, no promise (SAFETY.md section 4).
+
+Says it cannot answer for this person, points to the general information it has (the FAQ
+topic the question is closest to, when there is one), suggests a specialist and a callback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq_answer import selected_by_nlu
+from actions.faq_catalog import load_catalog, topic_button
+from actions.responses import response_text
+
+MIN_TOPIC_CONFIDENCE = 0.5  # below this the closest topic is not worth offering
+
+
+def closest_topic(tracker: Tracker) -> str | None:
+    selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
+    confidence = selector.get("response", {}).get("confidence") or 0.0
+    topic = selected_by_nlu(tracker)
+    return topic if topic in load_catalog().topics and confidence >= MIN_TOPIC_CONFIDENCE else None
+
+
+class ActionPersonalAdvice(Action):
+    def name(self) -> str:
+        return "action_personal_advice"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        buttons = []
+        topic = closest_topic(tracker)
+        if topic:
+            buttons.append(topic_button(load_catalog().topics[topic]))
+        buttons += [
+            {"title": response_text(domain, "utter_button_callback"), "payload": "/request_callback"},
+            {"title": response_text(domain, "utter_button_topics"), "payload": "/help"},
+        ]
+        dispatcher.utter_message(response="utter_personal_advice", buttons=buttons)
+        return [SlotSet("fallback_count", 0.0)]
