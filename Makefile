@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data spine_nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install nlp train run shell test lint validate test-nlu test-stories test-py outbox staff purge clean lock
+.PHONY: help install nlp train run shell test lint validate test-nlu test-stories test-py eval eval-fast bench report outbox staff purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -46,7 +46,7 @@ run: $(MODEL) ## Start the action server and the Rasa server (REST + socketio on
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
 	$(PY) -m ops.shell
 
-test: lint validate test-nlu test-stories test-py ## Run the whole suite
+test: lint validate eval-fast test-stories test-py ## Run the whole suite
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .
@@ -55,15 +55,30 @@ lint: $(VENV)/.installed ## ruff check and format check
 validate: $(MODEL) ## rasa data validate
 	$(PY) -m ops.validate_data
 
-test-nlu: $(MODEL) ## Held-out NLU test with accuracy gates
+test-nlu: $(MODEL) ## rasa test nlu on the held-out questions, gated (catalog >= 0.93, out of scope >= 0.90)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/heldout --out reports/nlu --successes
 	$(PY) -m ops.check_nlu_results reports/nlu
+
+eval: $(MODEL) ## Quality report: held-out test, 5-fold cross-validation (~15 min), TF-IDF baseline, gates -> reports/eval/
+	$(PY) -m ops.evaluate
+
+# In `make test`: the held-out part of `make eval` (its own `rasa test nlu` run, gated as
+# test-nlu is, and the runtime gates: what users get, fallbacks counted as not answered).
+eval-fast: $(MODEL) ## The quality report without cross-validation (~1-2 min)
+	$(PY) -m ops.evaluate --fast
+	$(PY) -m ops.check_nlu_results reports/eval/heldout
 
 test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out reports/stories --fail-on-prediction-errors
 
 test-py: $(MODEL) ## pytest: actions, components, end-to-end over the real servers
 	$(PY) -m pytest -q tests
+
+bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds training, ~5 min)
+	$(PY) -m ops.bench $(ARGS)
+
+report: $(VENV)/.installed ## What users ask: topics, unanswered questions, handoffs, safety -> reports/report/ (ARGS="--db PATH" or "--url URL")
+	$(PY) -m ops.report $(ARGS)
 
 outbox: $(VENV)/.installed ## Run the handoff notification worker on its own (the action server also runs one)
 	$(PY) -m actions.handoff.outbox

@@ -1,8 +1,9 @@
 """Gate on `rasa test nlu` results: catalog accuracy and out-of-scope recall on held-out data.
 
-A catalog question counts as right only when the intent is `faq` (not a fallback) and the
-ResponseSelector chose its topic. Prints a summary per topic group and the worst confusions;
-exits 1 when a threshold is missed.
+A catalog question counts as right when the intent is `faq` and the ResponseSelector chose its
+topic. `rasa test nlu` scores a fallback as the intent it fell back from, so this measures the
+classifiers; `make eval` measures what users get, where a fallback counts as not answered.
+Prints a summary per topic group and the worst confusions; exits 1 when a threshold is missed.
 
 Usage: python -m ops.check_nlu_results REPORT_DIR [--catalog-min 0.93] [--oos-min 0.9]
 """

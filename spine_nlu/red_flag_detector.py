@@ -12,7 +12,8 @@ decides, without a learned model, whether a red flag is described as present:
 - a question about one's own case (diagnosis, surgery, scans, doses) is `personal_advice`.
 
 When in doubt it fires: recall before precision. It also takes back DIET's `emergency` for a
-general question, an animal, or red-flag words that are all denied or in the past.
+general question, an animal, or red-flag words that are all denied or in the past, and DIET's
+`crisis` for an animal when no crisis words are there.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ class Assessment:
     intent: Optional[str] = None  # emergency, crisis, personal_advice, or None
     flags: List[RedFlag] = field(default_factory=list)
     no_red_flag_described: bool = False  # a general question or an animal: DIET's emergency is wrong
+    about_animal: bool = (
+        False  # without crisis words, DIET's crisis is wrong too ("my cat cant jump anymore")
+    )
 
 
 def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
@@ -139,8 +143,10 @@ def assess(doc: Doc) -> Assessment:
     if physical and not no_red_flag_described:
         return Assessment("emergency", _distinct(physical))
     if any(f.tier == "personal_advice" for _, f, _ in flags):
-        return Assessment("personal_advice", no_red_flag_described=no_red_flag_described)
-    return Assessment(no_red_flag_described=no_red_flag_described)
+        return Assessment(
+            "personal_advice", no_red_flag_described=no_red_flag_described, about_animal=about_animal
+        )
+    return Assessment(no_red_flag_described=no_red_flag_described, about_animal=about_animal)
 
 
 def _distinct(flags: List[RedFlag]) -> List[RedFlag]:
@@ -175,8 +181,8 @@ class RedFlagDetector(GraphComponent):
             assessment = assess(doc)
             if assessment.intent:
                 self._set_intent(message, assessment.intent)
-            elif assessment.no_red_flag_described and self._intent(message) == "emergency":
-                self._demote_emergency(message)
+            elif self._intent(message) in self._unsupported_intents(assessment):
+                self._demote_safety_intents(message)
             message.set(
                 RED_FLAGS_OUTPUT,
                 [f.__dict__ for f in assessment.flags],
@@ -196,7 +202,14 @@ class RedFlagDetector(GraphComponent):
         message.data[INTENT_RANKING_KEY] = [forced, *ranking]
 
     @staticmethod
-    def _demote_emergency(message: Message) -> None:
+    def _unsupported_intents(assessment: Assessment) -> tuple:
+        """Classifier predictions the patterns contradict."""
+        if assessment.about_animal:
+            return SAFETY_INTENTS
+        return ("emergency",) if assessment.no_red_flag_described else ()
+
+    @staticmethod
+    def _demote_safety_intents(message: Message) -> None:
         ranking = [
             i
             for i in message.get(INTENT_RANKING_KEY) or []

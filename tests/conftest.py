@@ -211,7 +211,7 @@ def assistant(
         yield running
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chat(assistant: servers.RunningAssistant) -> Callable[[str, str], list[dict[str, Any]]]:
     """Sends one message over the REST channel and returns the bot's messages."""
 

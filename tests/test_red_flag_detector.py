@@ -147,3 +147,8 @@ def test_component_takes_back_a_classifier_emergency_when_every_red_flag_is_deni
         [message(nlp, "no chest pain and no fever, just a stiff neck", "emergency")]
     )
     assert result.get("intent")["name"] == "faq"
+
+
+def test_component_takes_back_a_classifier_crisis_about_an_animal(nlp):
+    [result] = RedFlagDetector().process([message(nlp, "my cat cant jump anymore", "crisis")])
+    assert result.get("intent")["name"] == "faq"
