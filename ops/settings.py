@@ -7,6 +7,7 @@ Precedence: real environment > `.env` > `.env.example`. Every entry point calls
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,10 +36,15 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
+@lru_cache(maxsize=1)
+def defaults() -> dict[str, str]:
+    """The files are read once per process: actions call load() on every message."""
+    return {**QUIET_ENVIRONMENT, **read_env_file(ROOT / ".env.example"), **read_env_file(ROOT / ".env")}
+
+
 def load() -> None:
     """Fills os.environ with the defaults it does not already have."""
-    defaults = {**read_env_file(ROOT / ".env.example"), **read_env_file(ROOT / ".env")}
-    for key, value in {**QUIET_ENVIRONMENT, **defaults}.items():
+    for key, value in defaults().items():
         os.environ.setdefault(key, value)
 
 
