@@ -44,6 +44,9 @@ import numpy as np
 import yaml
 
 from ops import servers, settings
+from ops.eval_assistant import runtime_label
+from ops.eval_baseline import NearestNeighbourBaseline
+from ops.eval_data import load_examples
 from ops.settings import ROOT
 
 HOST = "127.0.0.1"  # the benchmark only ever talks to the servers it started, on loopback
@@ -409,45 +412,6 @@ def peak_rss_mb(port: int) -> dict[str, Any]:
 # --- NLU parse latency ----------------------------------------------------------------------------
 
 
-def labelled_examples(path: Path) -> list[tuple[str, str]]:
-    """(text, label) of every example; FAQ examples are labelled with their topic (faq/<id>)."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(path))
-    return [(m.get("text"), m.get("intent_response_key") or m.get("intent")) for m in data.intent_examples]
-
-
-def rasa_label(parsed: dict[str, Any]) -> str:
-    intent = parsed.get("intent", {}).get("name")
-    if intent == "faq":
-        selector = parsed.get("response_selector", {}).get("faq", {})
-        return selector.get("response", {}).get("intent_response_key") or "faq"
-    return intent
-
-
-class TfidfNearestNeighbour:
-    """The baseline: word 1-2 + char_wb 2-4 gram TF-IDF, cosine nearest training question."""
-
-    def __init__(self, examples: Sequence[tuple[str, str]]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import make_union
-        from sklearn.preprocessing import normalize
-
-        self.normalize = normalize
-        self.vectorizer = make_union(
-            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
-        )
-        texts = [text for text, _ in examples]
-        self.matrix = normalize(self.vectorizer.fit_transform(texts)).T.tocsr()
-        self.labels = [label for _, label in examples]
-
-    def predict(self, text: str) -> str:
-        query = self.normalize(self.vectorizer.transform([text]))
-        scores = (query @ self.matrix).toarray().ravel()
-        return self.labels[int(scores.argmax())]
-
-
 def timed(predict: Any, texts: Sequence[str]) -> tuple[list[float], list[Any]]:
     latencies, outputs = [], []
     for text in texts:
@@ -460,11 +424,11 @@ def timed(predict: Any, texts: Sequence[str]) -> tuple[list[float], list[Any]]:
 def measure_parse(model: Path, smoke: bool) -> dict[str, Any]:
     from rasa.core.agent import Agent
 
-    heldout = labelled_examples(ROOT / "tests" / "heldout")
+    heldout = load_examples(ROOT / "tests" / "heldout")
     if smoke:
         heldout = heldout[:: max(1, len(heldout) // SMOKE_PARSE_SAMPLE)]
-    texts = [text for text, _ in heldout]
-    labels = [label for _, label in heldout]
+    texts = [example.text for example in heldout]
+    labels = [example.label for example in heldout]
 
     start = time.monotonic()
     agent = Agent.load(str(model))
@@ -480,11 +444,18 @@ def measure_parse(model: Path, smoke: bool) -> dict[str, Any]:
     finally:
         loop.close()
 
-    baseline = TfidfNearestNeighbour(labelled_examples(ROOT / "data" / "nlu"))
-    timed(baseline.predict, texts[:PARSE_WARMUP])
-    tfidf_ms, predicted = timed(baseline.predict, texts)
+    # The same baseline `make eval` scores (ops/eval_baseline.py), timed one question at a time.
+    training = load_examples(ROOT / "data" / "nlu")
+    baseline = NearestNeighbourBaseline().fit([e.text for e in training], [e.label for e in training])
 
-    rasa = {**percentiles(rasa_ms), "accuracy": accuracy([rasa_label(p) for p in parsed], labels)}
+    def baseline_label(text: str) -> str:
+        return baseline.predict([text])[0][0]
+
+    timed(baseline_label, texts[:PARSE_WARMUP])
+    tfidf_ms, predicted = timed(baseline_label, texts)
+
+    rasa_labels = [runtime_label(p)[0] for p in parsed]
+    rasa = {**percentiles(rasa_ms), "accuracy": accuracy(rasa_labels, labels)}
     tfidf = {**percentiles(tfidf_ms), "accuracy": accuracy(predicted, labels)}
     return {
         "questions": len(texts),
