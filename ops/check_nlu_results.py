@@ -16,9 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
-from ops.settings import ROOT
+from actions.faq_catalog import load_catalog
 
 
 def load_predictions(report_dir: Path) -> list[dict]:
@@ -42,8 +40,7 @@ def load_predictions(report_dir: Path) -> list[dict]:
 
 
 def topic_groups() -> dict[str, str]:
-    raw = yaml.safe_load((ROOT / "data" / "faq" / "topics.yml").read_text(encoding="utf-8"))
-    return {topic: group["title"] for group in raw["groups"] for topic in group["topics"]}
+    return {topic: group.title for group in load_catalog().groups for topic in group.topics}
 
 
 def answered_right(row: dict) -> bool:

@@ -13,13 +13,11 @@ from pathlib import Path
 
 import yaml
 
-from ops.settings import ROOT
+from actions.faq_catalog import load_catalog
 
 CATALOG_PREFIX = "faq/"
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
-TOPICS_FILE = ROOT / "data" / "faq" / "topics.yml"
-INTENT_TITLES_FILE = ROOT / "data" / "faq" / "intent_titles.yml"
 
 # [text](entity), [text]{"entity": ...}: the evaluation only needs the plain text.
 ENTITY_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -62,15 +60,14 @@ def _texts(block: str | list) -> Iterable[str]:
             yield text
 
 
-def topic_titles(path: Path = TOPICS_FILE) -> dict[str, str]:
+def topic_titles() -> dict[str, str]:
     """`faq/<id>` -> the topic's title, in the help menu's order (groups, then their topics)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    ordered = [topic for group in raw["groups"] for topic in group["topics"]]
-    ordered += [topic for topic in raw["topics"] if topic not in ordered]
-    return {f"{CATALOG_PREFIX}{topic}": raw["topics"][topic]["title"] for topic in ordered}
+    catalog = load_catalog()
+    ordered = [topic for group in catalog.groups for topic in group.topics]
+    ordered += [topic for topic in catalog.topics if topic not in ordered]
+    return {f"{CATALOG_PREFIX}{topic}": catalog.topics[topic].title for topic in ordered}
 
 
 def label_titles() -> dict[str, str]:
     """Topic titles plus the names the "Did you mean ...?" fallback gives other intents."""
-    intents = yaml.safe_load(INTENT_TITLES_FILE.read_text(encoding="utf-8")) or {}
-    return {**topic_titles(), **intents}
+    return {**topic_titles(), **load_catalog().intent_titles}

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 import yaml
 
+from actions.faq_catalog import load_catalog
 from ops import settings
 
 SAFETY_TIERS = ("emergency", "urgent", "crisis")
@@ -303,8 +304,7 @@ class ConversationReader:
 
 
 def topic_titles() -> dict[str, str]:
-    raw = yaml.safe_load((settings.ROOT / "data" / "faq" / "topics.yml").read_text(encoding="utf-8"))
-    return {topic_id: entry["title"] for topic_id, entry in raw["topics"].items()}
+    return {topic.id: topic.title for topic in load_catalog().topics.values()}
 
 
 def build_report(url: str, timezone: str) -> Report:
