@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data spine_nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install nlp train run shell test lint validate test-nlu test-stories test-py eval eval-fast bench report outbox staff purge clean lock
+.PHONY: help install web nlp train run shell test lint validate test-nlu test-stories test-py eval eval-fast bench report outbox staff purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -28,6 +28,15 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed ## Create .venv (Python 3.10) with the pinned packages
 
+WEBCHAT := web/node_modules/rasa-webchat/lib/index.js
+
+# rasa-webchat from the npm registry, exactly as web/package-lock.json pins it (no CDN at run time).
+$(WEBCHAT): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: $(WEBCHAT) ## Install the website widget (rasa-webchat 1.0.1) into web/node_modules
+
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed data/spacy/spine_terms.yml data/safety/red_flags.yml \
 		spine_nlu/build_spacy_pipeline.py spine_nlu/safety_patterns.py
 	$(PY) -m spine_nlu.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
@@ -40,7 +49,7 @@ $(MODEL): $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the Rasa model (skipped when data and config are unchanged)
 
-run: $(MODEL) ## Start the action server and the Rasa server (REST + socketio on 127.0.0.1:5005)
+run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005) and the widget demo page (http://127.0.0.1:8080)
 	$(PY) -m ops.serve
 
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
@@ -71,7 +80,7 @@ eval-fast: $(MODEL) ## The quality report without cross-validation (~1-2 min)
 test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out reports/stories --fail-on-prediction-errors
 
-test-py: $(MODEL) ## pytest: actions, components, end-to-end over the real servers
+test-py: $(MODEL) $(WEBCHAT) ## pytest: actions, components, end-to-end over the real servers
 	$(PY) -m pytest -q tests
 
 bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds training, ~5 min)

@@ -1,15 +1,24 @@
 """`rasa` with the project's settings loaded and library noise switched off.
 
 Usage: python -m ops.rasa_cli <rasa arguments>
+
+With `--credentials FILE`, channels whose settings are empty are left out first (one log
+line each, see channels/settings.py), so the server starts with the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sys
+import tempfile
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
 
 from ops import settings
+from ops.settings import ROOT
 
 
 def silence_library_warnings() -> None:
@@ -21,13 +30,51 @@ def silence_library_warnings() -> None:
         warnings.showwarning = lambda *args, **kwargs: None
 
 
+def log_channel_decisions() -> None:
+    """Rasa sets up logging later; these lines are written before it starts."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-8s %(name)s  - %(message)s"))
+    channel_logger = logging.getLogger("channels.settings")
+    channel_logger.addHandler(handler)
+    channel_logger.setLevel(logging.INFO)
+    channel_logger.propagate = False
+
+
+@contextlib.contextmanager
+def startable_credentials(argv: list[str]) -> Iterator[list[str]]:
+    """argv with --credentials pointing at a copy without the channels that cannot start."""
+    if "--credentials" not in argv:
+        yield argv
+        return
+    from channels.settings import write_startable_credentials
+
+    log_channel_decisions()
+    position = argv.index("--credentials") + 1
+    (ROOT / "var").mkdir(exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix="credentials-", suffix=".yml", dir=ROOT / "var")
+    os.close(handle)
+    try:
+        write_startable_credentials(Path(argv[position]), Path(name))
+        yield [*argv[:position], name, *argv[position + 1 :]]
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
 def main() -> None:
     settings.load()
     silence_library_warnings()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *sys.argv[1:]]
-    rasa_main()
+    from ops import action_result_validation
+
+    action_result_validation.install()
+    if sys.argv[1:2] == ["shell"]:
+        from ops import shell_console
+
+        shell_console.install()
+    with startable_credentials(sys.argv[1:]) as arguments:
+        sys.argv = ["rasa", *arguments]
+        rasa_main()
 
 
 if __name__ == "__main__":

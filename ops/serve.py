@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ops import servers, settings
+from ops import servers, settings, web
 
 
 def main() -> None:
@@ -13,7 +13,7 @@ def main() -> None:
     if generated:
         print(f"Generated an API token for local use (kept in {servers.TOKEN_FILE}): {token}")
     print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
-    with servers.assistant() as running:
+    with servers.assistant() as running, web.demo_page(servers.server_environment()) as page_url:
         url = running.rasa_url
         log_dir = settings.path("LOG_DIR")
         print(
@@ -22,7 +22,7 @@ The spine FAQ assistant is running at {url}
   Talk to it over REST:
     curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
          -d '{{"sender": "me", "message": "What is a discectomy?"}}'
-  Website widget: Socket.IO at {url}/socket.io (see README, "Channels")
+  Website widget: open {page_url} (demo page; socket.io at {url}/socket.io)
   Terminal chat:  make shell (in another terminal)
   HTTP API:       {url}/model/parse etc., with ?token=<RASA_AUTH_TOKEN or var/auth_token>
   Logs:           {log_dir}/rasa.log and {log_dir}/actions.log

@@ -72,8 +72,8 @@ def rasa_server_command(env: dict[str, str], token: str) -> list[str]:
 
 def start_process(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = log_path.open("ab")
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with log_path.open("ab") as log:  # the child keeps its own copy of the file descriptor
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float) -> None:

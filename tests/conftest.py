@@ -125,11 +125,13 @@ class ReceivedRequest:
 
 
 class Receiver:
-    """A local HTTP endpoint that records every POST and answers the queued statuses, then 200."""
+    """A local HTTP endpoint that records every POST and answers the queued statuses, then 200,
+    with the JSON body `reply` makes of the request (an empty object by default)."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, reply: Callable[[ReceivedRequest], Any] | None = None) -> None:
         self.requests: list[ReceivedRequest] = []
         self.statuses: list[int] = []
+        self.reply = reply or (lambda request: {})
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self.handler_class())
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
@@ -152,15 +154,15 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 parts = urlsplit(self.path)
-                receiver.requests.append(
-                    ReceivedRequest(parts.path, parse_qs(parts.query), dict(self.headers), body)
-                )
+                request = ReceivedRequest(parts.path, parse_qs(parts.query), dict(self.headers), body)
+                receiver.requests.append(request)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
+                answer = json.dumps(receiver.reply(request)).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
-                self.wfile.write(b"{}")
+                self.wfile.write(answer)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keeps the test output quiet
@@ -191,14 +193,76 @@ def assistant_handoff_url(assistant_dir: Path) -> str:
     return f"sqlite:///{assistant_dir / 'handoff.db'}"
 
 
+# Made-up channel settings: the session's servers run every channel against local fakes.
+SLACK_BOT_TOKEN = "xoxb-made-up-test-token"
+SLACK_SIGNING_SECRET = "made-up-slack-signing-secret"
+TELEGRAM_BOT_TOKEN = "123456:made-up-telegram-token"
+TELEGRAM_BOT_USERNAME = "spine_test_bot"
+TELEGRAM_SECRET_TOKEN = "made-up_telegram-secret"
+TELEGRAM_WEBHOOK_URL = "https://assistant.clinic.invalid/webhooks/telegram/webhook"
+
+
+def slack_api_reply(request: ReceivedRequest) -> dict[str, Any]:
+    return {"ok": True, "channel": "D0TEST", "ts": "1700000000.000100"}
+
+
+def telegram_api_reply(request: ReceivedRequest) -> dict[str, Any]:
+    """Telegram Bot API answers: getMe names the bot, sends return a message."""
+    method = request.path.rsplit("/", 1)[-1]
+    if method == "getMe":
+        return {
+            "ok": True,
+            "result": {"id": 42, "is_bot": True, "first_name": "Spine", "username": TELEGRAM_BOT_USERNAME},
+        }
+    if method.startswith("send"):
+        return {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}}
+    return {"ok": True, "result": True}
+
+
+@pytest.fixture(scope="session")
+def fake_slack_api() -> Iterator[Receiver]:
+    """Stands in for https://slack.com/api/ (the Slack channel's client is pointed here)."""
+    running = Receiver(reply=slack_api_reply)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def fake_telegram_api() -> Iterator[Receiver]:
+    """Stands in for https://api.telegram.org (the Telegram channel's bot is pointed here)."""
+    running = Receiver(reply=telegram_api_reply)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def web_port() -> int:
+    return free_port()
+
+
 @pytest.fixture(scope="session")
 def assistant(
-    assistant_dir: Path, assistant_handoff_url: str, notification_receiver: Receiver
+    assistant_dir: Path,
+    assistant_handoff_url: str,
+    notification_receiver: Receiver,
+    fake_slack_api: Receiver,
+    fake_telegram_api: Receiver,
+    web_port: int,
 ) -> Iterator[servers.RunningAssistant]:
     """The real action server and Rasa server, on free ports with a fresh SQLite tracker store,
-    handoff notifications going to a local signed-webhook receiver."""
+    handoff notifications going to a local signed-webhook receiver, every channel on: the
+    widget's socket.io for the demo page's origin, Slack and Telegram against local fakes."""
     work = assistant_dir
     with servers.assistant(
+        WEB_ALLOWED_ORIGINS=f"http://127.0.0.1:{web_port}",
+        SLACK_BOT_TOKEN=SLACK_BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
+        SLACK_API_URL=f"{fake_slack_api.url}/api/",
+        TELEGRAM_BOT_TOKEN=TELEGRAM_BOT_TOKEN,
+        TELEGRAM_BOT_USERNAME=TELEGRAM_BOT_USERNAME,
+        TELEGRAM_WEBHOOK_URL=TELEGRAM_WEBHOOK_URL,
+        TELEGRAM_SECRET_TOKEN=TELEGRAM_SECRET_TOKEN,
+        TELEGRAM_API_URL=fake_telegram_api.url,
         HANDOFF_DB_URL=assistant_handoff_url,
         HANDOFF_WEBHOOK_URL=f"{notification_receiver.url}/hook",
         HANDOFF_WEBHOOK_SECRET=NOTIFICATION_SECRET,
