@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from rasa.shared.exceptions import InvalidConfigException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -25,6 +27,7 @@ from channels.markdown import to_telegram_html
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts
 
 
 class SecureTelegramOutput(TelegramOutput):
@@ -67,7 +70,12 @@ class SecureTelegramInput(TelegramInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         channel = super().from_credentials(credentials)
-        channel.secret_token = credentials["secret_token"]
+        channel.secret_token = credentials.get("secret_token") or ""
+        if not SECRET_TOKEN_FORMAT.fullmatch(channel.secret_token):
+            # Without it anyone who knows the webhook URL could post messages as any patient.
+            raise InvalidConfigException(
+                "TELEGRAM_SECRET_TOKEN must be 1-256 characters of A-Z, a-z, 0-9, _ and -."
+            )
         channel.api_url = credentials.get("api_url") or None
         return channel
 

@@ -13,7 +13,8 @@ def main() -> None:
     if generated:
         print(f"Generated an API token for local use (kept in {servers.TOKEN_FILE}): {token}")
     print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
-    with servers.assistant() as running, web.demo_page(servers.server_environment()) as page_url:
+    # The page's port first: a port in use fails in a second, not after the model has loaded.
+    with web.demo_page(servers.server_environment()) as page_url, servers.assistant() as running:
         url = running.rasa_url
         log_dir = settings.path("LOG_DIR")
         print(

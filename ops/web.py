@@ -102,7 +102,13 @@ class PageHandler(BaseHTTPRequestHandler):
 def demo_page(env: Mapping[str, str]) -> Iterator[str]:
     """Serves web/ in a background thread; yields the page URL."""
     handler = partial(PageHandler, config=config_script(env))
-    server = ThreadingHTTPServer((env["WEB_HOST"], int(env["WEB_PORT"])), handler)
+    try:
+        server = ThreadingHTTPServer((env["WEB_HOST"], int(env["WEB_PORT"])), handler)
+    except OSError as error:
+        raise SystemExit(
+            f"Cannot serve the demo page on {env['WEB_HOST']}:{env['WEB_PORT']} ({error.strerror}): "
+            "set WEB_PORT to a free port."
+        ) from None
     thread = threading.Thread(target=server.serve_forever, name="demo-page", daemon=True)
     thread.start()
     try:

@@ -20,11 +20,12 @@ from conftest import (
     ReceivedRequest,
     Receiver,
 )
+from rasa.shared.exceptions import InvalidConfigException
 
 from actions.faq_catalog import faq_payload, load_catalog
 from actions.handoff.relay import AGENT_MESSAGE_INTENT, send_to_conversation
 from actions.help_menu import group_payload
-from channels.telegram import SECRET_HEADER
+from channels.telegram import SECRET_HEADER, SecureTelegramInput
 
 CHAT_IDS = count(int(time.time()) % 100000 * 1000)
 UPDATE_IDS = count(1)
@@ -163,3 +164,10 @@ def test_a_staff_reply_reaches_the_patient_in_telegram(assistant, fake_telegram_
         lambda r: api_calls("sendMessage", chat_id)(r) and "Sam from the clinic" in form(r)["text"],
     )
     assert relayed, f"the staff reply was not sent; sent: {sent_texts(fake_telegram_api, chat_id)}"
+
+
+@pytest.mark.parametrize("secret", ["", "has spaces", "x" * 257, "emoji-🔑"])
+def test_the_channel_refuses_to_start_without_a_usable_secret(secret):
+    credentials = {"access_token": TELEGRAM_BOT_TOKEN, "verify": "bot", "webhook_url": TELEGRAM_WEBHOOK_URL}
+    with pytest.raises(InvalidConfigException, match="TELEGRAM_SECRET_TOKEN"):
+        SecureTelegramInput.from_credentials({**credentials, "secret_token": secret})

@@ -66,3 +66,13 @@ def test_the_socket_url_defaults_to_the_rasa_server():
     assert (
         web.widget_config({**env, "WEB_SOCKET_URL": "https://a.example"})["socketUrl"] == "https://a.example"
     )
+
+
+def test_a_busy_port_is_one_clear_line(page):
+    busy_port = page.rsplit(":", 1)[1].strip("/")
+    env = servers.server_environment(WEB_HOST="127.0.0.1", WEB_PORT=busy_port)
+    with (
+        pytest.raises(SystemExit, match=f"Cannot serve the demo page on 127.0.0.1:{busy_port}.*set WEB_PORT"),
+        web.demo_page(env),
+    ):
+        pass

@@ -148,8 +148,12 @@ def test_the_widget_on_a_phone(browser: Browser, page_url: str):
     bot_says(page, "automated assistant, not a person")
     bot_says(page, "What would you like to know about disc problems")
 
-    ask(page, "what is an artificial disc replacement?")
-    bot_says(page, "puts an artificial implant in its place")
+    ask(page, "what's the difference between acute and chronic back pain?")
+    bot_says(page, "Back pain is often described by how long it lasts")
+    list_item = page.locator(".rw-response li", has_text="back pain lasts from a few days up to a few weeks")
+    expect(list_item).to_be_visible()  # a Markdown list, rendered as one
+    expect(list_item.locator("strong")).to_have_text("Acute")
+    bot_says(page, "Source: Exploring the Benefits of Minimally Invasive Spine Surgery")
     page.screenshot(path=str(SCREENSHOTS / "phone-answer.png"))
 
     box = page.locator(".rw-conversation-container").bounding_box()
