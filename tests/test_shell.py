@@ -33,6 +33,7 @@ from typing import NoReturn
 import pytest
 from conftest import free_port, wait_for
 
+from actions.handoff.store import HandoffStore
 from ops.settings import QUIET_ENVIRONMENT, ROOT
 
 MODEL = ROOT / "models" / "spine-assistant.tar.gz"
@@ -274,7 +275,7 @@ def assert_left_cleanly(chat: TerminalChat) -> None:
     assert noise == [], "warnings or tracebacks in the chat:\n" + "\n".join(noise)
 
 
-def test_terminal_chat_answers_offers_follow_ups_and_sends_emergencies_to_911(start_chat) -> None:
+def test_terminal_chat_answers_offers_follow_ups_and_sends_emergencies_to_911(start_chat, handoff_db) -> None:
     chat = start_chat()
     chat.expect(PROMPT, timeout=STARTUP_TIMEOUT)
 
@@ -306,6 +307,19 @@ def test_terminal_chat_answers_offers_follow_ups_and_sends_emergencies_to_911(st
 
     # To type again, the user picks the menu's last entry and gets the prompt back.
     chat.expect(PROMPT, since=chat.pick(FREE_TEXT_CHOICE), timeout=KEY_TIMEOUT)
+
+    # Asking for a person: the consent question's buttons, then the ticket's reference.
+    chat.expect(
+        "I'd share what you've written here and my replies, nothing else. Is that OK?",
+        POINTER + "1) Yes, share it",
+        since=chat.say("can I talk to a real person please"),
+    )
+    shown = chat.expect("your reference is", PROMPT, since=chat.pick("Yes, share it"))
+    reference = re.search(r"SP-[A-Z0-9]+", shown).group(0)
+    [ticket] = [t for t in HandoffStore(handoff_db).list_tickets() if t.reference == reference]
+    assert ticket.channel == "cmdline" and ticket.reason == "user_request"
+
+    # An emergency comes first, whatever else is going on.
     shown = chat.expect(
         "This could be an emergency. Call 911 now or go to the nearest emergency department.",
         PROMPT,
