@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,18 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram's setWebhook accepts
+# The update kinds Rasa's handler reads; it fails with a 500 on the others (a bot being
+# blocked, a channel post...), and Telegram would retry those again and again.
+HANDLED_UPDATE_KINDS = ("message", "edited_message", "callback_query")
+
+
+def update_object(body: bytes) -> dict[str, Any] | None:
+    """The update as a JSON object, or None when the body is not one."""
+    try:
+        update = json.loads(body or b"null")
+    except ValueError:
+        return None
+    return update if isinstance(update, dict) else None
 
 
 class SecureTelegramOutput(TelegramOutput):
@@ -107,10 +120,19 @@ class SecureTelegramInput(TelegramInput):
         telegram_webhook = super().blueprint(on_new_message)
 
         @telegram_webhook.middleware("request")
-        async def reject_forged_updates(request: Request) -> HTTPResponse | None:
-            if request.path.endswith("/webhook") and not self.is_from_telegram(request):
+        async def check_update(request: Request) -> HTTPResponse | None:
+            if not request.path.endswith("/webhook"):
+                return None
+            if not self.is_from_telegram(request):
                 logger.warning("Rejected a Telegram update without the right %s header.", SECRET_HEADER)
                 return response.text("Unauthorized", status=401)
+            if request.method != "POST":
+                return None
+            update = update_object(request.body)
+            if update is None:
+                return response.text("Bad Request: expected a Telegram update (a JSON object)", status=400)
+            if not any(kind in update for kind in HANDLED_UPDATE_KINDS):
+                return response.text("ignored")
             return None
 
         return telegram_webhook

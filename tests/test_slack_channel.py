@@ -162,3 +162,15 @@ def test_a_staff_reply_reaches_the_patient_in_slack(assistant, fake_slack_api: R
     )
     assert relayed, "the staff reply was not posted to Slack"
     assert relayed[0].json()["channel"] in (user, channel)
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"\x00\xff\xfe"], ids=["malformed", "binary"])
+def test_a_signed_but_broken_body_gets_an_error_and_nothing_is_posted(
+    assistant, fake_slack_api: Receiver, body
+):
+    before = len(fake_slack_api.requests)
+
+    response = post_to_slack_webhook(assistant, body, signed(body))
+
+    assert 400 <= response.status_code < 500
+    assert len(fake_slack_api.requests) == before

@@ -171,3 +171,32 @@ def test_the_channel_refuses_to_start_without_a_usable_secret(secret):
     credentials = {"access_token": TELEGRAM_BOT_TOKEN, "verify": "bot", "webhook_url": TELEGRAM_WEBHOOK_URL}
     with pytest.raises(InvalidConfigException, match="TELEGRAM_SECRET_TOKEN"):
         SecureTelegramInput.from_credentials({**credentials, "secret_token": secret})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"{not json", b"\x00\xff\xfe", b'"just a string"'],
+    ids=["empty", "malformed", "binary", "string"],
+)
+def test_a_broken_update_with_the_secret_gets_an_error_and_the_channel_keeps_working(
+    assistant, fake_telegram_api, body
+):
+    response = requests.post(
+        f"{assistant.rasa_url}/webhooks/telegram/webhook",
+        data=body,
+        headers={SECRET_HEADER: TELEGRAM_SECRET_TOKEN, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert 400 <= response.status_code < 500
+
+    chat_id = next(CHAT_IDS)
+    assert post_update(assistant, text_update(chat_id, "What is a discectomy?")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "update",
+    [{"update_id": 9, "my_chat_member": {"chat": {"id": 1, "type": "private"}}}, {"update_id": 10}],
+    ids=["bot blocked by a user", "nothing in it"],
+)
+def test_updates_of_other_kinds_are_acknowledged_so_telegram_does_not_retry(assistant, update):
+    assert post_update(assistant, update).status_code == 200

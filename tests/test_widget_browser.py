@@ -156,6 +156,13 @@ def test_the_widget_on_a_phone(browser: Browser, page_url: str):
     bot_says(page, "Source: Exploring the Benefits of Minimally Invasive Spine Surgery")
     page.screenshot(path=str(SCREENSHOTS / "phone-answer.png"))
 
+    # Markup typed by a user is shown as text, never run.
+    typed_markup = '<img src="x" onerror="window.markupRan = true">'
+    ask(page, typed_markup)
+    expect(page.locator(".rw-client", has_text=typed_markup)).to_be_visible()
+    bot_says(page, "I can only help with general questions")
+    assert page.evaluate("window.markupRan === undefined")
+
     box = page.locator(".rw-conversation-container").bounding_box()
     assert box is not None and box["width"] >= PHONE["viewport"]["width"] - 2  # fills the screen
     header_color = page.locator(".rw-header").evaluate("e => getComputedStyle(e).backgroundColor")
