@@ -8,6 +8,7 @@ import re
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 ITALIC = re.compile(r"(?<![*\w])\*(?![\s*])(.+?)(?<![\s*])\*(?![*\w])")
 LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+UNDERSCORE_ITALIC = re.compile(r"(?<![\w_])_(?![\s_])(.+?)(?<![\s_])_(?![\w_])")
 BULLET = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
 
 
@@ -27,3 +28,10 @@ def to_telegram_html(text: str) -> str:
     text = BOLD.sub(r"<b>\1</b>", text)
     text = ITALIC.sub(r"<i>\1</i>", text)
     return LINK.sub(r'<a href="\2">\1</a>', text)
+
+
+def to_terminal(text: str) -> str:
+    """A terminal's bold (ANSI) for **bold**; *italic* and _italic_ markers dropped."""
+    text = BOLD.sub("\x1b[1m\\1\x1b[22m", text)
+    text = ITALIC.sub(r"\1", text)
+    return UNDERSCORE_ITALIC.sub(r"\1", text)

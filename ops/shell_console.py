@@ -4,8 +4,9 @@ Rasa 3.6 puts an answer that has buttons into the title of its button menu, whic
 wrap: only the first screen line of each paragraph shows. It also labels each button with its
 raw payload (`/faq{"faq_topic": ...}`), and Ctrl-D at the prompt or Ctrl-C in a menu end in a
 traceback with the servers left running. `install()` swaps in functions that print the whole
-answer, then a numbered menu of the button titles (press the number, or arrows and Enter),
-and treat Ctrl-D / Ctrl-C as leaving the chat. The console has no extension point for this.
+answer (Markdown bold as terminal bold), then a numbered menu of the button titles (press the
+number, or arrows and Enter), and treat Ctrl-D / Ctrl-C as leaving the chat. The console has
+no extension point for this.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from prompt_toolkit.styles import Style
 from rasa.cli import utils as cli_utils
 from rasa.core.channels import console
 from rasa.shared.utils.io import bcolors
+
+from channels.markdown import to_terminal
 
 MENU_TITLE = "Choose a number (or arrow keys and Enter):"
 MENU_STYLE = Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")])
@@ -36,6 +39,8 @@ def numbered(buttons: list[dict[str, Any]]) -> str:
 def print_bot_output(
     message: dict[str, Any], is_latest_message: bool = False, color: str = bcolors.OKBLUE
 ) -> questionary.Question | None:
+    if message.get("text"):
+        message = {**message, "text": to_terminal(message["text"])}
     if not message.get("buttons"):
         return _rasa_print_bot_output(message, is_latest_message, color)
     if message.get("text"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from channels.markdown import to_slack_mrkdwn, to_telegram_html
+from channels.markdown import to_slack_mrkdwn, to_telegram_html, to_terminal
 
 ANSWER = "A **discectomy** removes *part* of a disc.\n- **Acute** pain\n- Chronic pain\nSee [NHS](https://www.nhs.uk/x)."
 
@@ -29,3 +29,8 @@ def test_the_safety_line_keeps_its_emphasis():
     text = "**In an emergency, call 911.**"
     assert to_slack_mrkdwn(text) == "*In an emergency, call 911.*"
     assert to_telegram_html(text) == "<b>In an emergency, call 911.</b>"
+
+
+def test_the_terminal_gets_ansi_bold_and_no_markers():
+    shown = to_terminal("A **discectomy** is *one* option. _Source: Discectomy_ see file_name_here")
+    assert shown == "A \x1b[1mdiscectomy\x1b[22m is one option. Source: Discectomy see file_name_here"

@@ -284,9 +284,9 @@ def test_terminal_chat_answers_offers_follow_ups_and_sends_emergencies_to_911(st
     chat.expect(
         "automated assistant, not a person",
         "In an emergency, call 911.",
-        "A **discectomy** is an operation that removes the part of a herniated or damaged disc",
+        "A discectomy is an operation that removes the part of a herniated or damaged disc",
         "A spine specialist can tell you what fits your situation.",  # the end of the answer
-        "_Sources: Discectomy (procedure overview); Disc Extrusion vs. Protrusion_",
+        "Sources: Discectomy (procedure overview); Disc Extrusion vs. Protrusion",
         POINTER + "1) What happens during a discectomy?",
         "2) How long is recovery after a discectomy?",
         "3) What are the risks of a discectomy?",
@@ -294,13 +294,14 @@ def test_terminal_chat_answers_offers_follow_ups_and_sends_emergencies_to_911(st
         since=chat.say("What is a discectomy?"),
     )
     assert "faq_topic" not in chat.text  # button labels are titles, not payloads
+    assert "**" not in chat.text  # Markdown bold is shown as bold, not as asterisks
 
     # Pressing a choice's number and Enter picks it; its answer comes with a new menu.
     chat.expect(POINTER + "2) How long is recovery", since=chat.type(b"2"), timeout=KEY_TIMEOUT)
     chat.expect(
-        "Recovery after a **discectomy** is different for each person.",
+        "Recovery after a discectomy is different for each person.",
         "Your surgeon can give you a recovery plan and timeline that fits your own operation.",
-        "_Source: Discectomy (procedure overview)_",
+        "Source: Discectomy (procedure overview)",
         FREE_TEXT_CHOICE,
         since=chat.type(ENTER),
     )
