@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -56,23 +57,26 @@ class ValidateCallbackForm(FormValidationAction):
             return ["callback_consent"]
         return domain_slots
 
+    @staticmethod
+    def checked(
+        slot: str, value: Any, is_valid: Callable[[str], bool], dispatcher: CollectingDispatcher
+    ) -> dict[str, Any]:
+        """The trimmed answer if it is valid; else the slot is asked again after `utter_invalid_<slot>`."""
+        text = str(value or "").strip()
+        if is_valid(text):
+            return {slot: text}
+        dispatcher.utter_message(response=f"utter_invalid_{slot}")
+        return {slot: None}
+
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = str(value or "").strip()
-        if is_name(name):
-            return {"callback_name": name}
-        dispatcher.utter_message(response="utter_invalid_callback_name")
-        return {"callback_name": None}
+        return self.checked("callback_name", value, is_name, dispatcher)
 
     def validate_callback_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        contact = str(value or "").strip()
-        if is_contact(contact):
-            return {"callback_contact": contact}
-        dispatcher.utter_message(response="utter_invalid_callback_contact")
-        return {"callback_contact": None}
+        return self.checked("callback_contact", value, is_contact, dispatcher)
 
     def validate_callback_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

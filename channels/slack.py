@@ -58,7 +58,7 @@ class SlackChannel(SlackInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         channel = super().from_credentials(credentials)
-        channel.slack_channel = channel.slack_channel or None  # an empty setting means "any channel"
+        channel.slack_channel = channel.slack_channel or None  # empty: no extra channel to answer in
         channel.api_url = (credentials or {}).get("api_url") or None
         return channel
 

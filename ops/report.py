@@ -545,6 +545,13 @@ def image(uri: str, alt: str) -> str:
     return f'<img src="{uri}" alt="{html.escape(alt)}">'
 
 
+def bar_chart(title: str, series: str, counts: Sequence[tuple[str, int]]) -> str:
+    """Horizontal bars of (label, count) pairs, as an image titled and described by `title`."""
+    return image(
+        chart("barh", [label for label, _ in counts], {series: [n for _, n in counts]}, title), title
+    )
+
+
 def html_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
@@ -608,17 +615,7 @@ def html_page(report: Report, titles: dict[str, str]) -> str:
     parts.append(f"<h2>Answers per topic ({sum(report.answers.values())})</h2>")
     if report.answers:
         top = report.answers.most_common()
-        parts.append(
-            image(
-                chart(
-                    "barh",
-                    [titles.get(t, t) for t, _ in top[:25]],
-                    {"answers": [n for _, n in top[:25]]},
-                    "Answers per topic",
-                ),
-                "Answers per topic",
-            )
-        )
+        parts.append(bar_chart("Answers per topic", "answers", [(titles.get(t, t), n) for t, n in top[:25]]))
         parts.append(html_table(("Topic", "Id", "Answers"), ((titles.get(t, t), t, n) for t, n in top)))
     else:
         parts.append("<p>No FAQ answers yet.</p>")
@@ -639,15 +636,7 @@ def html_page(report: Report, titles: dict[str, str]) -> str:
     if report.clusters:
         shown = report.clusters[:20]
         parts.append(
-            image(
-                chart(
-                    "barh",
-                    [c.label for c in shown],
-                    {"messages": [len(c.texts) for c in shown]},
-                    "Unanswered questions by group",
-                ),
-                "Unanswered questions by group",
-            )
+            bar_chart("Unanswered questions by group", "messages", [(c.label, len(c.texts)) for c in shown])
         )
         parts.append(
             html_table(
@@ -684,33 +673,14 @@ def html_page(report: Report, titles: dict[str, str]) -> str:
     )
     if report.handoffs:
         reasons = report.handoffs.most_common()
-        parts.append(
-            image(
-                chart(
-                    "barh",
-                    [r for r, _ in reasons],
-                    {"handoffs": [n for _, n in reasons]},
-                    "Handoffs by reason",
-                ),
-                "Handoffs by reason",
-            )
-        )
+        parts.append(bar_chart("Handoffs by reason", "handoffs", reasons))
         parts.append(html_table(("Reason", "Handoffs"), reasons))
 
     parts.append(f"<h2>Safety replies ({sum(report.safety_tiers.values())})</h2>")
     if report.safety_flags:
         flags = sorted(report.safety_flags.items(), key=lambda item: (-item[1], item[0]))
-        parts.append(
-            image(
-                chart(
-                    "barh",
-                    [f"{tier}: {flag}" for (tier, flag), _ in flags],
-                    {"messages": [n for _, n in flags]},
-                    "Safety replies by tier and red flag",
-                ),
-                "Safety replies by tier and red flag",
-            )
-        )
+        labelled = [(f"{tier}: {flag}", n) for (tier, flag), n in flags]
+        parts.append(bar_chart("Safety replies by tier and red flag", "messages", labelled))
         parts.append(html_table(("Tier", "Red flag", "Messages"), ((t, f, n) for (t, f), n in flags)))
     else:
         parts.append("<p>No emergency, urgent or crisis messages.</p>")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 import requests
-from conftest import ReceivedRequest, Receiver
+from conftest import ReceivedRequest, Receiver, wait_for
 
 from ops import servers
 
@@ -15,13 +14,16 @@ from ops import servers
 def wait_for_requests(
     api: Receiver, matches: Callable[[ReceivedRequest], bool], count: int = 1, timeout: float = 30
 ) -> list[ReceivedRequest]:
-    """The requests the fake API received that match, once there are `count` of them."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [request for request in list(api.requests) if matches(request)]
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    """The requests the fake API received that match, once there are `count` of them
+    (fewer, possibly none, when `timeout` runs out first)."""
+    found: list[ReceivedRequest] = []
+
+    def enough() -> bool:
+        found[:] = [request for request in list(api.requests) if matches(request)]
+        return len(found) >= count
+
+    wait_for(enough, timeout)
+    return found
 
 
 def user_texts(assistant: servers.RunningAssistant, sender_id: str) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import requests
 import yaml
+from conftest import free_port
 
 from channels.settings import startable_channels, write_startable_credentials
 from ops import servers
@@ -56,8 +57,6 @@ def test_rasa_cli_points_rasa_at_the_filtered_copy_and_removes_it():
 
 
 def test_the_server_starts_without_slack_and_telegram_settings(tmp_path):
-    from conftest import free_port
-
     unset = {
         name: ""
         for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN")

@@ -10,20 +10,12 @@ import sys
 import time
 
 import requests
-from conftest import free_port, wait_for
+from conftest import free_port, port_is_open, wait_for
 
 from ops.settings import ROOT
 
 READY_LINE = "Press Ctrl-C to stop."
 START_TIMEOUT = 180
-
-
-def port_is_free(port: int) -> bool:
-    try:
-        requests.get(f"http://127.0.0.1:{port}/", timeout=1)
-    except requests.ConnectionError:
-        return True
-    return False
 
 
 def test_make_run_serves_the_assistant_and_the_demo_page_and_stops_on_ctrl_c(tmp_path, handoff_db):
@@ -75,5 +67,5 @@ def test_make_run_serves_the_assistant_and_the_demo_page_and_stops_on_ctrl_c(tmp
             process.kill()
             process.wait()
     assert wait_for(
-        lambda: all(port_is_free(port) for port in (rasa_port, action_port, web_port)), timeout=15
+        lambda: not any(port_is_open(port) for port in (rasa_port, action_port, web_port)), timeout=15
     )

@@ -21,7 +21,6 @@ import pty
 import re
 import select
 import signal
-import socket
 import struct
 import sys
 import termios
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from conftest import free_port, wait_for
+from conftest import free_port, port_is_open, wait_for
 
 from actions.handoff.store import HandoffStore
 from ops.settings import QUIET_ENVIRONMENT, ROOT
@@ -79,12 +78,6 @@ def missing_in_order(shown: str, phrases: tuple[str, ...]) -> list[str]:
             return list(phrases[i:])
         position = found + len(phrase)
     return []
-
-
-def port_is_open(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        return True
-    return False
 
 
 def process_group_alive(pgid: int) -> bool:
