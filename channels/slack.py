@@ -63,6 +63,7 @@ class SlackChannel(SlackInput):
         return channel
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
-        return SlackOutput(
-            self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url
-        )
+        """Replies go where the message came from. Without one (a staff reply relayed later),
+        Rasa's version posts to SLACK_CHANNEL, a shared channel; ours goes to the patient's
+        direct messages with the app (the conversation id is their Slack user id)."""
+        return SlackOutput(self.slack_token, channel, thread_id, self.proxy, self.api_url)

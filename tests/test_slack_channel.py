@@ -18,6 +18,7 @@ from channel_helpers import user_texts, wait_for_requests
 from conftest import SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, ReceivedRequest, Receiver
 
 from actions.handoff.relay import AGENT_MESSAGE_INTENT, send_to_conversation
+from channels.slack import SlackChannel
 from ops import servers
 
 
@@ -174,3 +175,15 @@ def test_a_signed_but_broken_body_gets_an_error_and_nothing_is_posted(
 
     assert 400 <= response.status_code < 500
     assert len(fake_slack_api.requests) == before
+
+
+def test_out_of_band_replies_go_to_the_patient_not_to_the_shared_channel():
+    channel = SlackChannel.from_credentials(
+        {
+            "slack_token": SLACK_BOT_TOKEN,
+            "slack_signing_secret": SLACK_SIGNING_SECRET,
+            "slack_channel": "C0SHARED",
+        }
+    )
+    assert channel.get_output_channel().slack_channel is None  # recipient: the conversation's user
+    assert channel.get_output_channel("D0EVENT").slack_channel == "D0EVENT"
