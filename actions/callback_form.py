@@ -59,24 +59,30 @@ class ValidateCallbackForm(FormValidationAction):
 
     @staticmethod
     def checked(
-        slot: str, value: Any, is_valid: Callable[[str], bool], dispatcher: CollectingDispatcher
+        slot: str,
+        value: Any,
+        is_valid: Callable[[str], bool],
+        invalid_response: str,
+        dispatcher: CollectingDispatcher,
     ) -> dict[str, Any]:
-        """The trimmed answer if it is valid; else the slot is asked again after `utter_invalid_<slot>`."""
+        """The trimmed answer if it is valid; else the slot is asked again after `invalid_response`."""
         text = str(value or "").strip()
         if is_valid(text):
             return {slot: text}
-        dispatcher.utter_message(response=f"utter_invalid_{slot}")
+        dispatcher.utter_message(response=invalid_response)
         return {slot: None}
 
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self.checked("callback_name", value, is_name, dispatcher)
+        return self.checked("callback_name", value, is_name, "utter_invalid_callback_name", dispatcher)
 
     def validate_callback_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self.checked("callback_contact", value, is_contact, dispatcher)
+        return self.checked(
+            "callback_contact", value, is_contact, "utter_invalid_callback_contact", dispatcher
+        )
 
     def validate_callback_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
