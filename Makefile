@@ -5,13 +5,13 @@ SHELL := /bin/bash
 
 VENV    := .venv
 PY      := $(VENV)/bin/python
-RASA    := $(PY) -m ops.rasa_cli
+RASA    := $(PY) -m runtime.rasa_cli
 SPACY_MODEL := build/spacy/spine_en
 MODEL   := models/spine-assistant.tar.gz
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data spine_nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install web nlp train run shell test lint validate test-nlu test-stories test-py eval eval-fast bench report outbox staff purge clean lock
+.PHONY: help install web nlp train run shell test test-unit test-integration lint validate test-nlu test-stories eval eval-fast bench report outbox staff purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -38,8 +38,8 @@ $(WEBCHAT): web/package.json web/package-lock.json
 web: $(WEBCHAT) ## Install the website widget (rasa-webchat 1.0.1) into web/node_modules
 
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed data/spacy/spine_terms.yml data/safety/red_flags.yml \
-		spine_nlu/build_spacy_pipeline.py spine_nlu/safety_patterns.py
-	$(PY) -m spine_nlu.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
+		tools/build_spacy_pipeline.py runtime/nlu/safety_patterns.py
+	$(PY) -m tools.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
 		--red-flags data/safety/red_flags.yml --out $(SPACY_MODEL)
 
 nlp: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline (blank English + lemmatizer + spine-term EntityRuler)
@@ -50,53 +50,56 @@ $(MODEL): $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS)
 train: $(MODEL) ## Train the Rasa model (skipped when data and config are unchanged)
 
 run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005) and the widget demo page (http://127.0.0.1:8080)
-	$(PY) -m ops.serve
+	$(PY) -m tools.serve
 
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
-	$(PY) -m ops.shell
+	$(PY) -m tools.shell
 
-test: lint validate eval-fast test-stories test-py ## Run the whole suite
+test: lint test-unit validate eval-fast test-stories test-integration ## Run the whole suite
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
 validate: $(MODEL) ## rasa data validate
-	$(PY) -m ops.validate_data
+	$(PY) -m tools.validate_data
 
-test-nlu: $(MODEL) ## rasa test nlu on the held-out questions, gated (catalog >= 0.93, out of scope >= 0.90)
+test-nlu: $(MODEL) ## rasa test nlu on the held-out questions, gated as make eval gates
 	$(RASA) test nlu --model $(MODEL) --nlu tests/heldout --out reports/nlu --successes
-	$(PY) -m ops.check_nlu_results reports/nlu
+	$(PY) -m tools.eval.nlu_gate reports/nlu
 
 eval: $(MODEL) ## Quality report: held-out test, 5-fold cross-validation (~15 min), TF-IDF baseline, gates -> reports/eval/
-	$(PY) -m ops.evaluate
+	$(PY) -m tools.eval
 
 # In `make test`: the held-out part of `make eval` (its own `rasa test nlu` run, gated as
 # test-nlu is, and the runtime gates: what users get, fallbacks counted as not answered).
 eval-fast: $(MODEL) ## The quality report without cross-validation (~1-2 min)
-	$(PY) -m ops.evaluate --fast
-	$(PY) -m ops.check_nlu_results reports/eval/heldout
+	$(PY) -m tools.eval --fast
+	$(PY) -m tools.eval.nlu_gate reports/eval/heldout
 
 test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out reports/stories --fail-on-prediction-errors
 
-test-py: $(MODEL) $(WEBCHAT) ## pytest: actions, components, end-to-end over the real servers
-	$(PY) -m pytest -q tests
+test-unit: $(VENV)/.installed ## Unit tests: actions, components, tools, data contract (no model, no servers; seconds)
+	$(PY) -m pytest -q tests/unit
+
+test-integration: $(MODEL) $(WEBCHAT) ## Integration tests over the real servers: REST, channels, browser, shell, handoff
+	$(PY) -m pytest -q tests/integration
 
 bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds training, ~5 min)
-	$(PY) -m ops.bench $(ARGS)
+	$(PY) -m tools.bench $(ARGS)
 
 report: $(VENV)/.installed ## What users ask: topics, unanswered questions, handoffs, safety -> reports/report/ (ARGS="--db PATH" or "--url URL")
-	$(PY) -m ops.report $(ARGS)
+	$(PY) -m tools.report $(ARGS)
 
 outbox: $(VENV)/.installed ## Run the handoff notification worker on its own (the action server also runs one)
-	$(PY) -m actions.handoff.outbox
+	$(PY) -m runtime.handoff.outbox
 
 staff: $(VENV)/.installed ## Staff CLI for handoff tickets, e.g. make staff ARGS="list" or ARGS="send SP-4K7Q 'Hello'"
-	$(PY) -m actions.handoff $(ARGS)
+	$(PY) -m tools.staff $(ARGS)
 
 purge: $(VENV)/.installed ## Delete conversations older than RETENTION_DAYS (default 90) from the tracker store
-	$(PY) -m ops.purge
+	$(PY) -m tools.purge
 
 lock: ## Re-resolve requirements.txt into requirements.lock
 	rm -rf /tmp/spine-lock-venv && $$(scripts/find_python310.sh) -m venv /tmp/spine-lock-venv

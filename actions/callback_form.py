@@ -6,7 +6,6 @@ is stored and why. "Never mind" at any point stops the form and nothing typed fo
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +15,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.config import template_values
+from runtime import settings
+from runtime.templates import template_values
 
 CALLBACK_SLOTS = ("callback_consent", "callback_name", "callback_contact", "callback_time")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -101,7 +101,7 @@ class ActionAskCallbackConsent(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(
-            response="utter_ask_callback_consent", retention_days=os.environ.get("RETENTION_DAYS", "90")
+            response="utter_ask_callback_consent", retention_days=settings.get("RETENTION_DAYS")
         )
         return []
 

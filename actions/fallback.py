@@ -8,8 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq_catalog import Catalog, load_catalog, topic_button
-from actions.responses import response_text
+from runtime.catalog import Catalog, load_catalog, topic_button
+from runtime.domain_text import response_text
+from runtime.parse_data import FAQ_INTENT, intent_confidences, topic_ranking
 
 MAX_GUESSES = 3
 MIN_GUESS_SCORE = 0.02  # below this a guess is noise, not worth a button
@@ -18,13 +19,11 @@ MIN_GUESS_SCORE = 0.02  # below this a guess is noise, not worth a button
 def guesses(catalog: Catalog, parse_data: dict[str, Any]) -> list[dict[str, str]]:
     """Buttons for the most likely meanings: FAQ topics and titled intents, best first."""
     scored: list[tuple[float, dict[str, str]]] = []
-    intent_confidence = {i["name"]: i["confidence"] for i in parse_data.get("intent_ranking", [])}
-    faq_confidence = intent_confidence.get("faq", 0.0)
-    ranking = parse_data.get("response_selector", {}).get("faq", {}).get("ranking", [])
-    for candidate in ranking:
-        topic_id = candidate["intent_response_key"].split("/", 1)[-1]
+    intent_confidence = intent_confidences(parse_data)
+    faq_confidence = intent_confidence.get(FAQ_INTENT, 0.0)
+    for topic_id, confidence in topic_ranking(parse_data):
         if topic_id in catalog.topics:
-            score = faq_confidence * candidate["confidence"]
+            score = faq_confidence * confidence
             scored.append((score, topic_button(catalog.topics[topic_id])))
     for intent, title in catalog.intent_titles.items():
         scored.append((intent_confidence.get(intent, 0.0), {"title": title, "payload": f"/{intent}"}))

@@ -8,22 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import template_values
-from actions.faq_catalog import faq_payload, load_catalog, topic_button
-from actions.faq_context import resolve_topic
+from runtime.catalog import load_catalog, topic_button
+from runtime.faq_context import resolve_topic
+from runtime.parse_data import button_topic, faq_payload, selected_topic
+from runtime.templates import template_values
 
 SUBJECT_ENTITIES = {"procedure", "condition"}
-
-
-def chosen_by_button(tracker: Tracker) -> str | None:
-    return next(tracker.get_latest_entity_values("faq_topic"), None)
-
-
-def selected_by_nlu(tracker: Tracker) -> str | None:
-    """The ResponseSelector's choice, e.g. "faq/discectomy_recovery" -> "discectomy_recovery"."""
-    selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
-    key = selector.get("response", {}).get("intent_response_key") or ""
-    return key.split("/", 1)[1] if "/" in key else None
 
 
 def names_a_subject(tracker: Tracker) -> bool:
@@ -38,9 +28,9 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         catalog = load_catalog()
-        topic_id = chosen_by_button(tracker)
+        topic_id = button_topic(tracker.latest_message)
         if topic_id is None:
-            predicted = selected_by_nlu(tracker)
+            predicted = selected_topic(tracker.latest_message)
             if predicted not in catalog.topics:
                 dispatcher.utter_message(response="utter_ask_rephrase")
                 return []

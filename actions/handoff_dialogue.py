@@ -16,12 +16,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback_form import cleared_callback_slots
-from actions.config import template_values
-from actions.handoff import settings as handoff_settings
-from actions.handoff.notifiers import configured_notifiers
-from actions.handoff.office_hours import OfficeHours
-from actions.handoff.outbox import start_background_worker
-from actions.handoff.store import HandoffStore, Ticket
+from runtime.handoff import settings as handoff_settings
+from runtime.handoff.notifiers import configured_notifiers
+from runtime.handoff.office_hours import OfficeHours
+from runtime.handoff.outbox import start_background_worker
+from runtime.handoff.store import HandoffStore, Ticket
+from runtime.templates import template_values
+from runtime.wording import wording
 
 logger = logging.getLogger(__name__)
 
@@ -67,14 +68,12 @@ def save_ticket(tracker: Tracker, reason: str, priority: str) -> tuple[Ticket, b
 def who_and_when(reason: str, now: datetime | None = None) -> str:
     config = handoff_settings.load()
     hours = OfficeHours.parse(config["HANDOFF_OFFICE_HOURS"], config["HANDOFF_TIMEZONE"])
-    how = "using the details you gave" if reason == "callback" else "here in this chat"
+    words = wording("handoff")
+    how = words["how"]["callback" if reason == "callback" else "chat"]
     response_time = config["HANDOFF_RESPONSE_TIME"]
     if hours.is_open(now or datetime.now(timezone.utc)):
-        return f"A member of the team will contact you {how} {response_time}."
-    return (
-        f"The clinic is closed right now (open {hours.describe()}), so a member of the team will "
-        f"contact you {how} {response_time} after it opens."
-    )
+        return words["when_open"].format(how=how, response_time=response_time)
+    return words["when_closed"].format(how=how, response_time=response_time, hours=hours.describe())
 
 
 def open_ticket(tracker: Tracker) -> Ticket | None:
@@ -124,7 +123,7 @@ def urgent_ticket(tracker: Tracker, reason: str) -> Ticket | None:
 
 
 class ActionRelayAgentMessage(Action):
-    """Shows a staff member's message, sent with `python -m actions.handoff send`."""
+    """Shows a staff member's message, sent with `python -m tools.staff send`."""
 
     def name(self) -> str:
         return "action_relay_agent_message"

@@ -9,9 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import template_values
-from actions.faq_catalog import MAX_BUTTONS, Group, load_catalog, topic_button
-from actions.responses import response_text
+from runtime.catalog import MAX_BUTTONS, Group, load_catalog, topic_button
+from runtime.domain_text import response_text
+from runtime.templates import template_values
 
 TOPICS_PER_PAGE = MAX_BUTTONS - 1  # one button is kept for "More questions"
 

@@ -12,17 +12,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq_answer import selected_by_nlu
-from actions.faq_catalog import load_catalog, topic_button
-from actions.responses import response_text
+from runtime.catalog import load_catalog, topic_button
+from runtime.domain_text import response_text
+from runtime.parse_data import selected_confidence, selected_topic
 
 MIN_TOPIC_CONFIDENCE = 0.5  # below this the closest topic is not worth offering
 
 
 def closest_topic(tracker: Tracker) -> str | None:
-    selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
-    confidence = selector.get("response", {}).get("confidence") or 0.0
-    topic = selected_by_nlu(tracker)
+    confidence = selected_confidence(tracker.latest_message)
+    topic = selected_topic(tracker.latest_message)
     return topic if topic in load_catalog().topics and confidence >= MIN_TOPIC_CONFIDENCE else None
 
 

@@ -14,18 +14,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import template_values
 from actions.handoff_dialogue import urgent_ticket
-from actions.red_flags import described
+from runtime.parse_data import safety_tier
+from runtime.red_flags import described
+from runtime.templates import template_values
 
 REPLY_BY_TIER = {"emergency": "utter_emergency", "urgent": "utter_urgent", "crisis": "utter_crisis"}
-
-
-def safety_tier(latest_message: dict[str, Any]) -> str:
-    if latest_message.get("intent", {}).get("name") == "crisis":
-        return "crisis"
-    tiers = {f.get("tier") for f in latest_message.get("red_flags") or []}
-    return "urgent" if tiers == {"urgent"} else "emergency"
 
 
 class ActionSafetyReply(Action):

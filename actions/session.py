@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import template_values
+from runtime.templates import template_values
 
 
 class ActionSessionStart(Action):

@@ -1,0 +1,133 @@
+"""Handoff configuration from the environment; the defaults live in DEFAULTS and nowhere else.
+
+`python -m runtime.handoff.settings` prints them as `.env.example` lines.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sqlalchemy.engine import make_url
+
+from runtime import settings as ops_settings
+
+# KEY: (default, the one-line comment that documents it in .env.example)
+DEFAULTS: dict[str, tuple[str, str]] = {
+    "HANDOFF_DB_URL": (
+        "sqlite:///var/handoff.db",
+        "Where tickets live: any SQLAlchemy URL; a relative SQLite path is relative to the project root.",
+    ),
+    "HANDOFF_SLACK_WEBHOOK_URL": ("", "Slack incoming-webhook URL for new tickets (empty = off)."),
+    "HANDOFF_WEBHOOK_URL": (
+        "",
+        "Your HTTPS endpoint for new tickets, signed with the secret below (empty = off).",
+    ),
+    "HANDOFF_WEBHOOK_SECRET": (
+        "",
+        "Secret of the X-Handoff-Signature HMAC; needed with HANDOFF_WEBHOOK_URL.",
+    ),
+    "HANDOFF_SMTP_HOST": ("", "SMTP server for e-mail notifications (empty = off)."),
+    "HANDOFF_SMTP_PORT": ("25", "SMTP port (587 with STARTTLS is usual)."),
+    "HANDOFF_SMTP_USER": ("", "SMTP login (empty = no login)."),
+    "HANDOFF_SMTP_PASSWORD": ("", "SMTP password: put it in .env, never in the repo."),
+    "HANDOFF_SMTP_STARTTLS": ("false", "true = upgrade the SMTP connection with STARTTLS before logging in."),
+    "HANDOFF_EMAIL_FROM": ("assistant@clinic.invalid", "Sender address of notification e-mails."),
+    "HANDOFF_EMAIL_TO": ("", "Comma-separated staff addresses that receive notification e-mails."),
+    "HANDOFF_MAX_ATTEMPTS": ("8", "Delivery attempts per notification before it is marked failed."),
+    "HANDOFF_RETRY_BASE_SECONDS": ("30", "First retry delay; it doubles after every failed attempt."),
+    "HANDOFF_OUTBOX_INTERVAL_SECONDS": ("5", "How often the outbox worker looks for notifications to send."),
+    "HANDOFF_OFFICE_HOURS": (
+        "Mon-Fri 08:00-17:00",
+        "When staff answer, e.g. Mon-Fri 08:00-17:00, Sat 09:00-12:00.",
+    ),
+    "HANDOFF_TIMEZONE": ("America/New_York", "IANA time zone of the office hours."),
+    "HANDOFF_RESPONSE_TIME": ("within one working day", "When patients are told staff will answer."),
+    "RASA_URL": ("http://127.0.0.1:5005", "Rasa server the staff CLI relays agent messages to."),
+}
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    db_url: str
+    slack_webhook_url: str
+    webhook_url: str
+    webhook_secret: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    email_from: str
+    email_to: tuple[str, ...]
+    max_attempts: int
+    retry_base_seconds: float
+    outbox_interval_seconds: float
+    office_hours: str
+    timezone: str
+    response_time: str
+    rasa_url: str
+
+
+def raw(key: str) -> str:
+    """One setting as text: environment (after .env/.env.example) first, then DEFAULTS."""
+    ops_settings.load()
+    value = os.environ.get(key, DEFAULTS[key][0])
+    # A value copied with its .env quotes into a real environment still means the same thing.
+    return value.strip().strip('"').strip("'")
+
+
+def load() -> dict[str, str]:
+    """Every handoff setting as text, keyed by its environment name."""
+    return {key: raw(key) for key in DEFAULTS}
+
+
+def resolve_db_url(url: str) -> str:
+    """A relative SQLite path is taken relative to the project root, not the working directory."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return url
+    if os.path.isabs(database) or database.startswith("file:"):
+        return url
+    absolute = ops_settings.ROOT / database
+    return parsed.set(database=str(absolute)).render_as_string(hide_password=False)
+
+
+def load_settings() -> HandoffSettings:
+    """Reads every handoff setting now, so a changed environment (tests, .env) is seen."""
+    return HandoffSettings(
+        db_url=resolve_db_url(raw("HANDOFF_DB_URL")),
+        slack_webhook_url=raw("HANDOFF_SLACK_WEBHOOK_URL"),
+        webhook_url=raw("HANDOFF_WEBHOOK_URL"),
+        webhook_secret=raw("HANDOFF_WEBHOOK_SECRET"),
+        smtp_host=raw("HANDOFF_SMTP_HOST"),
+        smtp_port=int(raw("HANDOFF_SMTP_PORT")),
+        smtp_user=raw("HANDOFF_SMTP_USER"),
+        smtp_password=raw("HANDOFF_SMTP_PASSWORD"),
+        smtp_starttls=raw("HANDOFF_SMTP_STARTTLS").lower() in TRUE_WORDS,
+        email_from=raw("HANDOFF_EMAIL_FROM"),
+        email_to=tuple(a.strip() for a in raw("HANDOFF_EMAIL_TO").split(",") if a.strip()),
+        max_attempts=int(raw("HANDOFF_MAX_ATTEMPTS")),
+        retry_base_seconds=float(raw("HANDOFF_RETRY_BASE_SECONDS")),
+        outbox_interval_seconds=float(raw("HANDOFF_OUTBOX_INTERVAL_SECONDS")),
+        office_hours=raw("HANDOFF_OFFICE_HOURS"),
+        timezone=raw("HANDOFF_TIMEZONE"),
+        response_time=raw("HANDOFF_RESPONSE_TIME"),
+        rasa_url=raw("RASA_URL").rstrip("/"),
+    )
+
+
+def env_example_lines() -> list[str]:
+    """DEFAULTS as commented KEY=VALUE lines for .env.example."""
+    lines = []
+    for key, (default, comment) in DEFAULTS.items():
+        value = f'"{default}"' if " " in default else default
+        lines += [f"# {comment}", f"{key}={value}"]
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(env_example_lines()))

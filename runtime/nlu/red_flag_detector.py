@@ -1,0 +1,220 @@
+"""RedFlagDetector: emergency, urgent and crisis messages get the safety reply whatever DIET says.
+
+SAFETY.md: detection must not depend on the learned classifier alone. The project's spaCy
+pipeline marks red-flag spans and cue spans (data/safety/red_flags.yml); this component
+decides, without a learned model, whether a red flag is described as present:
+
+- crisis language always counts;
+- an emergency/urgent flag counts unless, in its own clause, it is denied ("no numbness in
+  ...", "erections are normal") or said to have gone ("went away after surgery") with nothing
+  present; or the message is a general question with nobody in it ("can a disc cause
+  incontinence?") or is about an animal. A history of cancer counts even in the past;
+- a question about one's own case (diagnosis, surgery, scans, doses) is `personal_advice`.
+
+When in doubt it fires: recall before precision. It also takes back DIET's `emergency` for a
+general question, an animal, or red-flag words that are all denied or in the past, and DIET's
+`crisis` for an animal when no crisis words are there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from spacy.tokens import Doc, Span
+
+from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY
+
+RED_FLAGS_OUTPUT = "red_flags"
+SAFETY_INTENTS = ("emergency", "crisis")
+PHYSICAL_TIERS = ("emergency", "urgent")
+NEGATION_WINDOW = 10  # tokens before a red flag, within its clause: "don't have X or Y"
+DENIAL_WINDOW = 3  # tokens after it searched for "fine", "normal"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    flag: str
+    tier: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Token positions of each cue in a doc."""
+
+    positions: Dict[str, set]
+
+    @classmethod
+    def of(cls, doc: Doc) -> Cues:
+        positions: Dict[str, set] = {}
+        for span in doc.spans.get(CUES_KEY, []):
+            positions.setdefault(span.label_, set()).update(range(span.start, span.end))
+        return cls(positions)
+
+    def at(self, cue: str) -> set:
+        return self.positions.get(cue, set())
+
+    def anywhere(self, cue: str) -> bool:
+        return bool(self.at(cue))
+
+    def clause(self, start: int, end: int, length: int) -> range:
+        """The tokens between the boundaries around start..end."""
+        boundaries = self.at("boundary")
+        left = max((b for b in boundaries if b < start), default=-1) + 1
+        right = min((b for b in boundaries if b >= end), default=length)
+        return range(left, right)
+
+
+@dataclass
+class Assessment:
+    intent: Optional[str] = None  # emergency, crisis, personal_advice, or None
+    flags: List[RedFlag] = field(default_factory=list)
+    no_red_flag_described: bool = False  # a general question or an animal: DIET's emergency is wrong
+    about_animal: bool = (
+        False  # without crisis words, DIET's crisis is wrong too ("my cat cant jump anymore")
+    )
+
+
+def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
+    """Denied ("no numbness", "erections are normal") or only mentioned ("my physio mentioned foot drop")."""
+    before = range(max(start - NEGATION_WINDOW, clause.start), start)
+    after = range(end, min(end + DENIAL_WINDOW, clause.stop))
+    return (
+        bool(cues.at("negation") & set(before))
+        or bool(cues.at("denied_after") & set(after))
+        or bool(cues.at("mention") & set(clause))
+    )
+
+
+def is_in_the_past(cues: Cues, clause: range) -> bool:
+    """Said to have gone in its own clause, with nothing present there and nothing come back."""
+    tokens = set(clause)
+    gone = bool(cues.at("resolved") & tokens) and not cues.at("present") & tokens
+    return gone and not cues.anywhere("returned")
+
+
+def is_general_question(doc: Doc, cues: Cues) -> bool:
+    """A question that starts with a question word and has no person in it."""
+    # "cannot urinate", "can't feel my legs": a statement, not a question
+    starts_as_question = 0 in cues.at("question_start") and not (len(doc) > 1 and doc[1].lemma_ == "not")
+    people = ("first_person", "companion", "third_person")
+    return starts_as_question and not any(cues.anywhere(cue) for cue in people)
+
+
+def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
+    clause = cues.clause(span.start, span.end, len(doc))
+    if is_denied(cues, clause, span.start, span.end):
+        return False
+    return history_counts or not is_in_the_past(cues, clause)
+
+
+def assess(doc: Doc) -> Assessment:
+    cues = Cues.of(doc)
+    flags = []
+    for span in doc.spans.get(RED_FLAGS_KEY, []):
+        tier, flag, *history = span.label_.split(":")
+        flags.append((span, RedFlag(flag, tier, span.text), bool(history)))
+
+    crisis = [f for _, f, _ in flags if f.tier == "crisis"]
+    if crisis:
+        return Assessment("crisis", crisis)
+
+    about_animal = cues.anywhere("animal") and not (cues.anywhere("self") or cues.anywhere("companion"))
+    candidates = [(span, f, history) for span, f, history in flags if f.tier in PHYSICAL_TIERS]
+    physical = [f for span, f, history in candidates if is_present(doc, cues, span, history)]
+    # Red-flag words that are all denied or past ("no chest pain and no fever") are evidence
+    # against DIET's emergency, just like a general question is.
+    all_denied = bool(candidates) and not physical
+    no_red_flag_described = is_general_question(doc, cues) or about_animal or all_denied
+    if physical and not no_red_flag_described:
+        return Assessment("emergency", _distinct(physical))
+    if any(f.tier == "personal_advice" for _, f, _ in flags):
+        return Assessment(
+            "personal_advice", no_red_flag_described=no_red_flag_described, about_animal=about_animal
+        )
+    return Assessment(no_red_flag_described=no_red_flag_described, about_animal=about_animal)
+
+
+def _distinct(flags: List[RedFlag]) -> List[RedFlag]:
+    """One entry per flag, emergency tier first."""
+    by_flag: Dict[str, RedFlag] = {}
+    for f in flags:
+        by_flag.setdefault(f.flag, f)
+    return sorted(by_flag.values(), key=lambda f: PHYSICAL_TIERS.index(f.tier))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RedFlagDetector(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RedFlagDetector:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                continue
+            assessment = assess(doc)
+            if assessment.intent:
+                self._set_intent(message, assessment.intent)
+            elif self._intent(message) in self._unsupported_intents(assessment):
+                self._demote_safety_intents(message)
+            message.set(
+                RED_FLAGS_OUTPUT,
+                [f.__dict__ for f in assessment.flags],
+                add_to_output=True,
+            )
+        return messages
+
+    @staticmethod
+    def _intent(message: Message) -> Optional[Text]:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+    @staticmethod
+    def _set_intent(message: Message, intent: Text) -> None:
+        forced = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != intent]
+        message.data[INTENT] = forced
+        message.data[INTENT_RANKING_KEY] = [forced, *ranking]
+
+    @staticmethod
+    def _unsupported_intents(assessment: Assessment) -> tuple:
+        """Classifier predictions the patterns contradict."""
+        if assessment.about_animal:
+            return SAFETY_INTENTS
+        return ("emergency",) if assessment.no_red_flag_described else ()
+
+    @staticmethod
+    def _demote_safety_intents(message: Message) -> None:
+        ranking = [
+            i
+            for i in message.get(INTENT_RANKING_KEY) or []
+            if i.get(INTENT_NAME_KEY) not in (*SAFETY_INTENTS, "nlu_fallback")
+        ]
+        if ranking:
+            message.data[INTENT] = ranking[0]
+            message.data[INTENT_RANKING_KEY] = ranking

@@ -1,0 +1,84 @@
+"""The one place that knows the FAQ protocol: the retrieval intent `faq`, the `/faq{"faq_topic": …}`
+button payload, and where Rasa's parse data keeps the ResponseSelector's choice, its ranking and
+the red-flag detector's findings. Actions, the NLU components and the tools read through here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+FAQ_INTENT = "faq"  # the retrieval intent: answers are `utter_faq/<topic>`
+TOPIC_ENTITY = "faq_topic"  # set by a topic button's payload
+RESPONSE_SELECTOR = "response_selector"
+FALLBACK_INTENT = "nlu_fallback"
+PAYLOAD_PREFIX = f"/{FAQ_INTENT}"
+
+
+def faq_payload(topic_id: str) -> str:
+    """The payload of a topic button: /faq{"faq_topic": "<id>"}."""
+    return PAYLOAD_PREFIX + json.dumps({TOPIC_ENTITY: topic_id})
+
+
+def topic_of_payload(text: str) -> str | None:
+    """'/faq{"faq_topic": "discectomy_risks"}' -> 'discectomy_risks'; None for anything else."""
+    if not text.startswith(PAYLOAD_PREFIX + "{"):
+        return None
+    try:
+        return json.loads(text[len(PAYLOAD_PREFIX) :]).get(TOPIC_ENTITY)
+    except (ValueError, AttributeError):
+        return None
+
+
+def topic_of_key(intent_response_key: str | None) -> str | None:
+    """'faq/discectomy_recovery' -> 'discectomy_recovery'."""
+    key = intent_response_key or ""
+    return key.split("/", 1)[1] if "/" in key else None
+
+
+def selector(parse_data: dict[str, Any]) -> dict[str, Any]:
+    """The ResponseSelector's output for the FAQ intent: {"response": …, "ranking": […]}."""
+    return (parse_data.get(RESPONSE_SELECTOR) or {}).get(FAQ_INTENT) or {}
+
+
+def selected_topic(parse_data: dict[str, Any]) -> str | None:
+    """The ResponseSelector's choice, whatever the intent classifier said."""
+    return topic_of_key((selector(parse_data).get("response") or {}).get("intent_response_key"))
+
+
+def selected_confidence(parse_data: dict[str, Any]) -> float:
+    return float((selector(parse_data).get("response") or {}).get("confidence") or 0.0)
+
+
+def topic_ranking(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
+    """(topic, confidence) pairs of the ResponseSelector's ranking, best first."""
+    return [
+        (topic, float(candidate.get("confidence") or 0.0))
+        for candidate in selector(parse_data).get("ranking") or []
+        if (topic := topic_of_key(candidate.get("intent_response_key")))
+    ]
+
+
+def button_topic(parse_data: dict[str, Any]) -> str | None:
+    """The topic a pressed topic button names (its faq_topic entity)."""
+    for entity in parse_data.get("entities") or []:
+        if entity.get("entity") == TOPIC_ENTITY:
+            return entity.get("value")
+    return None
+
+
+def answered_topic(parse_data: dict[str, Any]) -> str | None:
+    """The topic a user message asks for: a pressed button's, else the ResponseSelector's."""
+    return button_topic(parse_data) or selected_topic(parse_data)
+
+
+def intent_confidences(parse_data: dict[str, Any]) -> dict[str, float]:
+    return {i["name"]: i["confidence"] for i in parse_data.get("intent_ranking") or []}
+
+
+def safety_tier(parse_data: dict[str, Any]) -> str:
+    """The tier of the safety reply (SAFETY.md): crisis, urgent (only urgent flags) or emergency."""
+    if (parse_data.get("intent") or {}).get("name") == "crisis":
+        return "crisis"
+    tiers = {f.get("tier") for f in parse_data.get("red_flags") or []}
+    return "urgent" if tiers == {"urgent"} else "emergency"

@@ -1,0 +1,146 @@
+"""Every patch of Rasa internals, in one place, each behind a check of the Rasa version.
+
+Rasa 3.6 has no extension point for two behaviours this project must change:
+
+1. Action-result validation. `RemoteAction._validate_action_result` calls one-shot
+   `jsonschema.validate()`, which checks the schema against its meta-schema and re-resolves
+   every $ref on each call: under load that was about 43% of the Rasa server's CPU (py-spy,
+   see `make bench`). `install_action_result_validation()` swaps in a method that checks with
+   a validator compiled once, as the jsonschema docs advise. Invalid results still go through
+   Rasa's own method, so the error users see is unchanged.
+2. `rasa shell`'s terminal output. Rasa 3.6 puts an answer that has buttons into the title of
+   its button menu, which does not wrap: only the first screen line of each paragraph shows.
+   It also labels each button with its raw payload (`/faq{"faq_topic": ...}`), and Ctrl-D at
+   the prompt or Ctrl-C in a menu end in a traceback with the servers left running.
+   `install_shell_console()` swaps in functions that print the whole answer (Markdown bold as
+   terminal bold), then a numbered menu of the button titles (press the number, or arrows and
+   Enter), and treat Ctrl-D / Ctrl-C as leaving the chat.
+
+Both replace private functions, so they are installed only on the Rasa version they were
+written against (`PATCHED_RASA_VERSION`); on any other the patch is skipped with a warning
+and Rasa behaves as it ships. tests/unit/test_rasa_patches.py fails on a new Rasa so that
+whoever upgrades re-checks these.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import questionary
+import rasa
+import rasa.shared.utils.cli
+from jsonschema.validators import validator_for
+from prompt_toolkit.styles import Style
+from rasa.cli import utils as cli_utils
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels import console
+from rasa.shared.utils.io import bcolors
+
+from runtime.channels.markdown import to_terminal
+
+logger = logging.getLogger(__name__)
+
+PATCHED_RASA_VERSION = "3.6.21"
+
+
+def rasa_version_is_patched() -> bool:
+    """True on the Rasa these patches were written for; otherwise one warning per patch."""
+    return rasa.__version__ == PATCHED_RASA_VERSION
+
+
+def _skip(name: str) -> bool:
+    if rasa_version_is_patched():
+        return False
+    logger.warning(
+        "Rasa %s is not %s: the %s patch is not installed (re-check runtime/rasa_patches.py).",
+        rasa.__version__,
+        PATCHED_RASA_VERSION,
+        name,
+    )
+    return True
+
+
+# --- 1. action-result validation ------------------------------------------------------------
+
+_rasa_validate = RemoteAction._validate_action_result
+
+
+def _compiled_validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def install_action_result_validation() -> None:
+    if getattr(RemoteAction._validate_action_result, "compiled_once", False) or _skip("validation"):
+        return
+    validator = _compiled_validator()
+
+    def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        if validator.is_valid(result):
+            return True
+        return _rasa_validate(self, result)  # raises Rasa's ValidationError with its hint
+
+    validate_action_result.compiled_once = True  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+# --- 2. rasa shell's console ----------------------------------------------------------------
+
+MENU_TITLE = "Choose a number (or arrow keys and Enter):"
+MENU_STYLE = Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")])
+
+_rasa_print_bot_output = console._print_bot_output
+_rasa_get_user_input = console._get_user_input
+
+
+def numbered(buttons: list[dict[str, Any]]) -> str:
+    """The menu as questionary shows it, for answers that are not the latest."""
+    return "\n".join(
+        f"  {number}) {button.get('title', '')}" for number, button in enumerate(buttons, start=1)
+    )
+
+
+def print_bot_output(
+    message: dict[str, Any], is_latest_message: bool = False, color: str = bcolors.OKBLUE
+) -> questionary.Question | None:
+    if message.get("text"):
+        message = {**message, "text": to_terminal(message["text"])}
+    if not message.get("buttons"):
+        return _rasa_print_bot_output(message, is_latest_message, color)
+    if message.get("text"):
+        rasa.shared.utils.cli.print_color(message["text"], color=color)
+    buttons = message["buttons"]
+    if not is_latest_message:
+        rasa.shared.utils.cli.print_color(numbered(buttons), color=color)
+        return None
+    choices = [
+        questionary.Choice(button.get("title", ""), value=button.get("payload", ""), shortcut_key=str(number))
+        for number, button in enumerate(buttons, start=1)
+    ]
+    choices.append(
+        questionary.Choice(cli_utils.FREE_TEXT_INPUT_PROMPT, value=cli_utils.FREE_TEXT_INPUT_PROMPT)
+    )
+    return questionary.select(MENU_TITLE, choices, style=MENU_STYLE, use_shortcuts=True)
+
+
+async def payload_from_button_question(button_question: questionary.Question) -> str | None:
+    """The chosen button's payload; None (leave the chat) when the menu is cancelled."""
+    return await button_question.ask_async()
+
+
+async def get_user_input(previous_response: dict[str, Any] | None) -> str | None:
+    try:
+        return await _rasa_get_user_input(previous_response)
+    except EOFError:  # Ctrl-D: leave the chat as /stop does
+        return None
+
+
+def install_shell_console() -> None:
+    if _skip("shell console"):
+        return
+    console._print_bot_output = print_bot_output
+    console._get_user_input = get_user_input
+    cli_utils.payload_from_button_question = payload_from_button_question

@@ -1,1 +1,0 @@
-"""The project's NLU pieces: the spaCy pipeline builder and custom Rasa graph components."""

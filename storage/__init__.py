@@ -1,1 +1,0 @@
-"""Storage extensions for Rasa: the conversation (tracker) store."""

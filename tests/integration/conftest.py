@@ -1,0 +1,120 @@
+"""The real servers for the integration tests: the action server and the Rasa server as
+processes, started once per session, with every channel on against local fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from support.channel_fakes import (
+    NOTIFICATION_SECRET,
+    SLACK_BOT_TOKEN,
+    SLACK_SIGNING_SECRET,
+    TELEGRAM_BOT_TOKEN,
+    TELEGRAM_BOT_USERNAME,
+    TELEGRAM_SECRET_TOKEN,
+    TELEGRAM_WEBHOOK_URL,
+    slack_api_reply,
+    telegram_api_reply,
+)
+from support.http import Receiver, free_port
+
+from tools import servers
+
+
+@pytest.fixture(scope="session")
+def assistant_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("assistant")
+
+
+@pytest.fixture(scope="session")
+def assistant_logs(assistant_dir: Path) -> Path:
+    return assistant_dir / "log"
+
+
+@pytest.fixture(scope="session")
+def notification_receiver() -> Iterator[Receiver]:
+    """Stands in for the clinic's signed-webhook endpoint during the end-to-end tests."""
+    running = Receiver()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def assistant_handoff_url(assistant_dir: Path) -> str:
+    return f"sqlite:///{assistant_dir / 'handoff.db'}"
+
+
+@pytest.fixture(scope="session")
+def fake_slack_api() -> Iterator[Receiver]:
+    """Stands in for https://slack.com/api/ (the Slack channel's client is pointed here)."""
+    running = Receiver(reply=slack_api_reply)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def fake_telegram_api() -> Iterator[Receiver]:
+    """Stands in for https://api.telegram.org (the Telegram channel's bot is pointed here)."""
+    running = Receiver(reply=telegram_api_reply)
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def web_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def assistant(
+    assistant_dir: Path,
+    assistant_handoff_url: str,
+    notification_receiver: Receiver,
+    fake_slack_api: Receiver,
+    fake_telegram_api: Receiver,
+    web_port: int,
+) -> Iterator[servers.RunningAssistant]:
+    """The real action server and Rasa server, on free ports with a fresh SQLite tracker store,
+    handoff notifications going to a local signed-webhook receiver, every channel on: the
+    widget's socket.io for the demo page's origin, Slack and Telegram against local fakes."""
+    work = assistant_dir
+    with servers.assistant(
+        WEB_ALLOWED_ORIGINS=f"http://127.0.0.1:{web_port}",
+        SLACK_BOT_TOKEN=SLACK_BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SLACK_SIGNING_SECRET,
+        SLACK_API_URL=f"{fake_slack_api.url}/api/",
+        TELEGRAM_BOT_TOKEN=TELEGRAM_BOT_TOKEN,
+        TELEGRAM_BOT_USERNAME=TELEGRAM_BOT_USERNAME,
+        TELEGRAM_WEBHOOK_URL=TELEGRAM_WEBHOOK_URL,
+        TELEGRAM_SECRET_TOKEN=TELEGRAM_SECRET_TOKEN,
+        TELEGRAM_API_URL=fake_telegram_api.url,
+        HANDOFF_DB_URL=assistant_handoff_url,
+        HANDOFF_WEBHOOK_URL=f"{notification_receiver.url}/hook",
+        HANDOFF_WEBHOOK_SECRET=NOTIFICATION_SECRET,
+        HANDOFF_OUTBOX_INTERVAL_SECONDS="0.5",
+        RASA_PORT=str(free_port()),
+        ACTION_SERVER_PORT=str(free_port()),
+        TRACKER_DB=str(work / "tracker.db"),
+        LOG_DIR=str(work / "log"),
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def chat(assistant: servers.RunningAssistant) -> Callable[[str, str], list[dict[str, Any]]]:
+    """Sends one message over the REST channel and returns the bot's messages."""
+
+    def send(sender: str, text: str) -> list[dict[str, Any]]:
+        response = requests.post(
+            f"{assistant.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    return send

@@ -1,0 +1,122 @@
+"""Handoff end to end: REST conversation -> ticket -> signed notification -> agent reply -> user."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import requests
+from support.channel_fakes import NOTIFICATION_SECRET
+from support.http import wait_for
+
+from runtime.handoff.notifiers import verify_signature
+from runtime.handoff.store import HandoffStore
+from runtime.settings import ROOT
+
+REFERENCE = re.compile(r"\*\*(SP-[0-9A-Z]{4})\*\*")
+
+
+def texts(replies):
+    return [r.get("text", "") for r in replies]
+
+
+def bot_texts(assistant, sender):
+    tracker = requests.get(
+        f"{assistant.rasa_url}/conversations/{sender}/tracker", params={"token": assistant.token}, timeout=30
+    ).json()
+    return [e.get("text") for e in tracker["events"] if e["event"] == "bot"]
+
+
+def staff_cli(assistant, handoff_url, *args):
+    env = {**os.environ, "RASA_URL": assistant.rasa_url, "RASA_AUTH_TOKEN": assistant.token}
+    env["HANDOFF_DB_URL"] = handoff_url
+    return subprocess.run(
+        [sys.executable, "-m", "tools.staff", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_user_asks_for_a_person_and_staff_reply_into_the_conversation(
+    chat, assistant, assistant_handoff_url, notification_receiver
+):
+    offer = chat("e2e-person", "can i talk to a real person please")[-1]
+    assert "Is that OK?" in offer["text"]
+    confirmation = chat("e2e-person", "/affirm")[-1]["text"]
+    reference = REFERENCE.search(confirmation).group(1)
+
+    [ticket] = [t for t in HandoffStore(assistant_handoff_url).list_tickets() if t.reference == reference]
+    assert ticket.conversation_id == "e2e-person" and ticket.channel == "rest"
+    assert ticket.reason == "user_request" and ticket.priority == "normal" and ticket.contact is None
+    assert "can i talk to a real person please" in [e["text"] for e in ticket.transcript]
+
+    assert wait_for(lambda: any(reference in r.body.decode() for r in notification_receiver.requests))
+    notification = next(r for r in notification_receiver.requests if reference in r.body.decode())
+    assert verify_signature(
+        NOTIFICATION_SECRET,
+        notification.headers["X-Handoff-Request-Timestamp"],
+        notification.body,
+        notification.headers["X-Handoff-Signature"],
+        now=time.time(),
+    )
+    assert "real person" not in notification.body.decode()  # no conversation text leaves
+
+    assert staff_cli(assistant, assistant_handoff_url, "claim", reference, "--agent", "Sam").returncode == 0
+    sent = staff_cli(assistant, assistant_handoff_url, "send", reference, "Hi, this is Sam from the clinic.")
+    assert sent.returncode == 0, sent.stderr
+    assert "**Clinic team:** Hi, this is Sam from the clinic." in bot_texts(assistant, "e2e-person")
+
+    assert staff_cli(assistant, assistant_handoff_url, "close", reference).returncode == 0
+    assert any("closed your request" in t for t in bot_texts(assistant, "e2e-person") if t)
+    assert HandoffStore(assistant_handoff_url).get(reference).status == "closed"
+
+
+def test_callback_form_with_a_correction_stores_the_contact_only_after_consent(chat, assistant_handoff_url):
+    sender = "e2e-callback"
+    assert "Is that OK?" in chat(sender, "please can someone call me back")[-1]["text"]
+    assert texts(chat(sender, "/affirm")) == ["What name should the clinic ask for?"]
+    assert texts(chat(sender, "Jo Example")) == ["What phone number or e-mail address should they use?"]
+    invalid = texts(chat(sender, "tomorrow"))
+    assert invalid[0].startswith("That doesn't look like a phone number or an e-mail address")
+    chat(sender, "jo@exmaple.com")
+    summary = chat(sender, "weekday mornings")[-1]
+    assert "- Contact: jo@exmaple.com" in summary["text"]
+    assert "Which part" in chat(sender, "/deny")[-1]["text"]
+    assert texts(chat(sender, '/request_callback{"callback_field": "callback_contact"}')) == [
+        "What phone number or e-mail address should they use?"
+    ]
+    assert "- Contact: jo@example.com" in chat(sender, "jo@example.com")[-1]["text"]
+    reference = REFERENCE.search(chat(sender, "/affirm")[-1]["text"]).group(1)
+
+    ticket = HandoffStore(assistant_handoff_url).get(reference)
+    assert ticket.reason == "callback"
+    assert ticket.contact == {
+        "name": "Jo Example",
+        "contact": "jo@example.com",
+        "preferred_time": "weekday mornings",
+    }
+
+
+def test_never_mind_stops_the_form_and_keeps_nothing(chat, assistant_handoff_url):
+    sender = "e2e-stop"
+    chat(sender, "i want to book a consultation")
+    chat(sender, "/affirm")
+    chat(sender, "Jo Example")
+    assert texts(chat(sender, "never mind")) == [
+        "OK, I've stopped the callback request. Nothing you typed for it was kept."
+    ]
+    assert [
+        t for t in HandoffStore(assistant_handoff_url).list_tickets() if t.conversation_id == sender
+    ] == []
+
+
+def test_an_emergency_typed_in_the_form_comes_first_and_the_form_can_resume(chat):
+    sender = "e2e-form-emergency"
+    chat(sender, "can someone call me back")
+    chat(sender, "/affirm")
+    replies = texts(chat(sender, "oh no i just wet myself and cant feel my legs"))
+    assert "Call 911 now or go to the nearest emergency department" in replies[0]
+    assert "alerted the clinic team" in replies[1]
+    assert replies[2] == "Would you like to continue your callback request afterwards?"
+    assert texts(chat(sender, "/affirm")) == ["What name should the clinic ask for?"]

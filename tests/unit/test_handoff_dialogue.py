@@ -1,0 +1,139 @@
+"""Handing off: the ticket is stored before the reply, with consent, once per conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from actions.handoff_dialogue import (
+    ActionHandoffToHuman,
+    ActionOfferHandoff,
+    ActionRelayAgentMessage,
+    transcript,
+    who_and_when,
+)
+from actions.safety import ActionSafetyReply
+from runtime.handoff.store import HandoffStore
+
+EVENTS = [
+    {"event": "action", "name": "action_listen", "timestamp": 1_700_000_000},
+    {"event": "user", "text": "I need to talk to a nurse", "timestamp": 1_700_000_001},
+    {"event": "slot", "name": "x", "value": "not in the transcript", "timestamp": 1_700_000_002},
+    {"event": "bot", "text": "I can pass this conversation ...", "timestamp": 1_700_000_003},
+]
+CALLBACK_SLOTS = {
+    "callback_name": "Jo Example",
+    "callback_contact": "555 010 0199",
+    "callback_time": "mornings",
+    "handoff_reason": "callback",
+}
+
+
+def tracker_with(make_tracker, **kwargs):
+    tracker = make_tracker(**kwargs)
+    tracker.events = EVENTS
+    return tracker
+
+
+def test_transcript_holds_only_user_and_bot_texts_with_times(make_tracker):
+    entries = transcript(tracker_with(make_tracker))
+    assert [(e["who"], e["text"]) for e in entries] == [
+        ("user", "I need to talk to a nurse"),
+        ("bot", "I can pass this conversation ..."),
+    ]
+    assert entries[0]["time"].startswith("2023-11-14T22:13:21")
+
+
+def test_offer_asks_for_consent_before_anything_is_stored(dispatcher, make_tracker, domain, handoff_db):
+    events = ActionOfferHandoff().run(dispatcher, tracker_with(make_tracker), domain)
+    assert dispatcher.messages[0]["response"] == "utter_offer_handoff"
+    assert events[0]["value"] == "user_request"
+    assert HandoffStore(handoff_db).list_tickets() == []
+
+
+def test_agreed_handoff_stores_the_ticket_and_tells_the_reference(
+    dispatcher, make_tracker, domain, handoff_db
+):
+    tracker = tracker_with(make_tracker, slots={"handoff_reason": "user_request"})
+    ActionHandoffToHuman().run(dispatcher, tracker, domain)
+
+    [ticket] = HandoffStore(handoff_db).list_tickets()
+    assert ticket.reason == "user_request" and ticket.priority == "normal" and ticket.contact is None
+    assert ticket.conversation_id == "test-user"
+    assert ticket.transcript[0]["text"] == "I need to talk to a nurse"
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_handoff_created"
+    assert message["reference"] == ticket.reference
+
+
+def test_asking_again_updates_the_open_ticket_and_reminds_the_reference(
+    dispatcher, make_tracker, domain, handoff_db
+):
+    tracker = tracker_with(make_tracker)
+    ActionHandoffToHuman().run(dispatcher, tracker, domain)
+    dispatcher.messages.clear()
+    ActionOfferHandoff().run(dispatcher, tracker, domain)
+
+    [ticket] = HandoffStore(handoff_db).list_tickets()
+    assert dispatcher.messages[0]["response"] == "utter_handoff_existing"
+    assert dispatcher.messages[0]["reference"] == ticket.reference
+
+
+def test_contact_details_are_stored_only_with_consent(dispatcher, make_tracker, domain, handoff_db):
+    ActionHandoffToHuman().run(dispatcher, tracker_with(make_tracker, slots=CALLBACK_SLOTS), domain)
+    [ticket] = HandoffStore(handoff_db).list_tickets()
+    assert ticket.contact is None
+
+    other = make_tracker(slots={**CALLBACK_SLOTS, "callback_consent": True})
+    other.sender_id = "someone-else"
+    ActionHandoffToHuman().run(dispatcher, other, domain)
+    stored = {t.conversation_id: t for t in HandoffStore(handoff_db).list_tickets()}
+    assert stored["someone-else"].contact == {
+        "name": "Jo Example",
+        "contact": "555 010 0199",
+        "preferred_time": "mornings",
+    }
+
+
+def test_safety_reply_makes_an_urgent_ticket_without_asking(dispatcher, make_tracker, domain, handoff_db):
+    tracker = make_tracker(
+        intent={"name": "emergency"}, red_flags=[{"flag": "both_legs", "tier": "emergency", "text": "x"}]
+    )
+    ActionSafetyReply().run(dispatcher, tracker, domain)
+
+    [ticket] = HandoffStore(handoff_db).list_tickets()
+    assert (ticket.priority, ticket.reason) == ("urgent", "emergency")
+    assert [m["response"] for m in dispatcher.messages] == ["utter_emergency", "utter_urgent_handoff"]
+    assert dispatcher.messages[1]["reference"] == ticket.reference
+
+
+def test_a_broken_store_never_blocks_the_safety_reply(
+    dispatcher, make_tracker, domain, monkeypatch, tmp_path
+):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("HANDOFF_DB_URL", f"sqlite:///{not_a_folder / 'handoff.db'}")
+    ActionSafetyReply().run(dispatcher, make_tracker(intent={"name": "crisis"}), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_crisis", "utter_offer_person_urgent"]
+
+
+def test_outside_office_hours_the_user_is_told_so(monkeypatch):
+    monkeypatch.setenv("HANDOFF_OFFICE_HOURS", "Mon-Fri 08:00-17:00")
+    monkeypatch.setenv("HANDOFF_TIMEZONE", "UTC")
+    saturday = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+    tuesday = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+    assert who_and_when("user_request", saturday).startswith("The clinic is closed right now")
+    assert who_and_when("callback", tuesday).startswith(
+        "A member of the team will contact you using the details"
+    )
+
+
+def test_agent_message_is_shown_to_the_user(dispatcher, make_tracker, domain):
+    tracker = make_tracker(
+        intent={"name": "agent_message"}, entities=[{"entity": "agent_message", "value": "Hi!"}]
+    )
+    ActionRelayAgentMessage().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0] == {
+        **dispatcher.messages[0],
+        "response": "utter_agent_message",
+        "agent_message": "Hi!",
+    }

@@ -1,0 +1,154 @@
+"""RedFlagDetector and its patterns: what counts as a red flag described now, and what does not."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.training_data.message import Message
+
+from runtime.nlu.red_flag_detector import RedFlagDetector, assess
+from runtime.nlu.safety_patterns import expand
+
+
+def verdict(nlp, text):
+    """Rasa lowercases text before spaCy sees it, so the tests do too."""
+    assessment = assess(nlp(text.lower()))
+    tier = assessment.flags[0].tier if assessment.flags else None
+    return assessment.intent, tier
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("I can't pee since this morning", "bladder_bowel"),
+        ("cannot urinate", "bladder_bowel"),
+        ("keep peeing myself", "bladder_bowel"),
+        ("I wet myself", "bladder_bowel"),
+        ("numb down there", "saddle_numbness"),
+        ("numbness in my groin", "saddle_numbness"),
+        ("both legs gave way", "both_legs"),
+        ("my foot suddenly drops when I walk", "foot_drop"),
+        ("fell off a ladder and my back hurts", "serious_trauma"),
+    ],
+)
+def test_lay_wording_of_emergency_red_flags(nlp, text, flag):
+    assessment = assess(nlp(text.lower()))
+    assert assessment.intent == "emergency"
+    assert flag in {f.flag for f in assessment.flags}
+    assert assessment.flags[0].tier == "emergency"
+
+
+def test_urgent_tier_is_named_when_only_urgent_flags_match(nlp):
+    assert verdict(nlp, "back pain and a fever since yesterday") == ("emergency", "urgent")
+
+
+def test_emergency_tier_comes_first_when_both_match(nlp):
+    assert verdict(nlp, "fever and I can't feel my bum") == ("emergency", "emergency")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # general questions about a red flag, with nobody in them
+        "what is cauda equina?",
+        "can a disc cause bladder problems?",
+        "could discectomy cause incontinence?",
+        "does a slipped disc cause numbness in the groin",
+        # red flags denied or only mentioned
+        "I don't have any numbness in my groin or trouble peeing, what helps sciatica",
+        "no bladder problems, just back pain",
+        "erections are normal, my back hurts when sitting",
+        "my physio mentioned foot drop, what is that",
+    ],
+)
+def test_questions_denials_and_mentions_do_not_fire(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+def test_a_symptom_that_went_away_does_not_fire_but_one_that_is_back_does(nlp):
+    assert verdict(nlp, "the numbness in both legs went away after surgery")[0] is None
+    assert verdict(nlp, "the numbness in both legs went away but now it is back again")[0] == "emergency"
+
+
+def test_a_history_of_cancer_counts_even_in_the_past(nlp):
+    assert verdict(nlp, "I had breast cancer years ago and now new back pain") == ("emergency", "urgent")
+
+
+def test_pets_do_not_fire_but_a_person_with_a_pet_does(nlp):
+    assert verdict(nlp, "my dog can't use his back legs and cant pee")[0] is None
+    assert verdict(nlp, "my nan tripped over the cat and she has osteoporosis")[0] == "emergency"
+
+
+def test_someone_the_user_is_with_counts_as_present(nlp):
+    assert verdict(nlp, "is it normal that my husband can't feel his legs?")[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to end my life",
+        "no point going on",
+        "everyone would be better off without me",
+        "im not suicidal",
+    ],
+)
+def test_crisis_language_always_fires(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["do I have a herniated disc?", "do I need surgery?", "how much ibuprofen can I take?", "is my MRI bad?"],
+)
+def test_questions_about_ones_own_case_are_personal_advice(nlp, text):
+    assert verdict(nlp, text)[0] == "personal_advice"
+
+
+def test_pattern_notation_expands_terms_gaps_and_exact_words(nlp):
+    terms = {"PEE": [[{"LEMMA": "pee"}], [{"LEMMA": "wee"}]]}
+    patterns = expand(nlp, "=legs ... @PEE", terms)
+    assert len(patterns) == 2
+    assert patterns[0][0] == {"LOWER": "legs"}
+    assert patterns[0][1:5] == [{"OP": "?"}] * 4
+    assert patterns[1][-1] == {"LEMMA": "wee"}
+
+
+def message(nlp, text, intent):
+    msg = Message(
+        data={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "intent_ranking": [{"name": intent, "confidence": 0.9}, {"name": "faq", "confidence": 0.1}],
+        }
+    )
+    msg.set(SPACY_DOCS["text"], nlp(text.lower()))
+    return msg
+
+
+def test_component_forces_emergency_whatever_the_classifier_said(nlp):
+    [result] = RedFlagDetector().process([message(nlp, "what is a discectomy, also I cant pee", "faq")])
+    assert result.get("intent") == {"name": "emergency", "confidence": 1.0}
+    assert result.get("red_flags")[0]["flag"] == "bladder_bowel"
+    assert "red_flags" in result.as_dict(only_output_properties=True)
+
+
+def test_component_takes_back_a_classifier_emergency_for_a_general_question(nlp):
+    [result] = RedFlagDetector().process([message(nlp, "can a disc cause bladder problems?", "emergency")])
+    assert result.get("intent")["name"] == "faq"
+
+
+def test_component_keeps_a_classifier_emergency_it_cannot_explain(nlp):
+    [result] = RedFlagDetector().process([message(nlp, "something is very wrong with my body", "emergency")])
+    assert result.get("intent")["name"] == "emergency"
+
+
+def test_component_takes_back_a_classifier_emergency_when_every_red_flag_is_denied(nlp):
+    [result] = RedFlagDetector().process(
+        [message(nlp, "no chest pain and no fever, just a stiff neck", "emergency")]
+    )
+    assert result.get("intent")["name"] == "faq"
+
+
+def test_component_takes_back_a_classifier_crisis_about_an_animal(nlp):
+    [result] = RedFlagDetector().process([message(nlp, "my cat cant jump anymore", "crisis")])
+    assert result.get("intent")["name"] == "faq"

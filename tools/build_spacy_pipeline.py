@@ -1,0 +1,84 @@
+"""Builds the spaCy pipeline Rasa loads: blank English, lookup lemmatizer, spine-term EntityRuler,
+and two SpanRulers for the safety layer (red flags, and the cues that qualify them).
+
+No pretrained model is downloaded: the lemma tables come from the installed
+`spacy-lookups-data` package and the entity patterns from `data/spacy/`.
+
+Usage:
+    python -m tools.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
+        --red-flags data/safety/red_flags.yml --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.language import Language
+
+from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY, compile_safety_patterns
+
+TokenPattern = list[dict[str, Any]]
+
+
+def phrase_to_token_pattern(nlp: Language, phrase: str) -> TokenPattern:
+    """Case-insensitive, word by word, tolerant of a plural "s"/"es" on each word."""
+    pattern: TokenPattern = []
+    for token in nlp.make_doc(phrase):
+        word = token.lower_
+        if token.is_alpha:
+            pattern.append({"LOWER": {"IN": [word, f"{word}s", f"{word}es"]}})
+        else:
+            pattern.append({"LOWER": word})
+    return pattern
+
+
+def load_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
+    """label -> canonical id -> phrases (or raw token patterns) as EntityRuler patterns."""
+    terms = yaml.safe_load(path.read_text(encoding="utf-8"))
+    patterns = []
+    for label, canonical_terms in terms.items():
+        for canonical_id, phrases in canonical_terms.items():
+            for phrase in phrases:
+                token_pattern = phrase if isinstance(phrase, list) else phrase_to_token_pattern(nlp, phrase)
+                patterns.append({"label": label, "id": canonical_id, "pattern": token_pattern})
+    return patterns
+
+
+def build_pipeline(patterns_path: Path, red_flags_path: Path) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe("entity_ruler")
+    # SpanRulers keep overlapping matches, unlike entities: a red flag may contain a spine term.
+    flag_ruler = nlp.add_pipe("span_ruler", name="red_flag_ruler", config={"spans_key": RED_FLAGS_KEY})
+    cue_ruler = nlp.add_pipe("span_ruler", name="safety_cue_ruler", config={"spans_key": CUES_KEY})
+    nlp.initialize()  # loads the lemma lookup tables from spacy-lookups-data
+    ruler.add_patterns(load_patterns(nlp, patterns_path))
+    red_flags, cues = compile_safety_patterns(nlp, red_flags_path)
+    flag_ruler.add_patterns(red_flags)
+    cue_ruler.add_patterns(cues)
+    return nlp
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patterns", type=Path, required=True)
+    parser.add_argument("--red-flags", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+
+    nlp = build_pipeline(args.patterns, args.red_flags)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(args.out)
+    sizes = ", ".join(f"{name}: {len(pipe)}" for name, pipe in nlp.pipeline if hasattr(pipe, "__len__"))
+    print(f"spaCy pipeline {nlp.pipe_names} ({sizes} patterns) -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Metrics on held-out predictions and the PASS/FAIL gates of `make eval`.
+
+A prediction's label is what the system would act on: `faq/<topic>` when it answers a catalog
+question, else the intent (`nlu_fallback` included). A catalog question is right only when the
+right topic is answered, so a fallback ("Did you mean ...?") counts as not answered.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sklearn.metrics import precision_recall_fscore_support
+
+from tools.eval.data import OUT_OF_SCOPE, is_catalog
+
+
+@dataclass(frozen=True)
+class Prediction:
+    text: str
+    expected: str
+    predicted: str
+    confidence: float
+    seconds: float = 0.0
+
+    @property
+    def right(self) -> bool:
+        return self.predicted == self.expected
+
+
+@dataclass(frozen=True)
+class Rate:
+    hits: int
+    n: int
+
+    @property
+    def value(self) -> float | None:
+        return self.hits / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class Headline:
+    catalog_accuracy: Rate
+    out_of_scope_recall: Rate
+    emergency_recall: Rate
+    crisis_recall: Rate
+    mean_ms: float
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    value: float | None
+    requirement: str
+    passed: bool
+
+    def line(self) -> str:
+        shown = "n/a" if self.value is None else f"{self.value:.3f}"
+        return f"{'PASS' if self.passed else 'FAIL':<5} {self.name:<38} {shown:>7}  ({self.requirement})"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    catalog_min: float = 0.95
+    out_of_scope_min: float = 0.90
+    emergency_min: float = 1.0
+    crisis_min: float = 1.0
+    margin_over_baseline: float = 0.05
+
+
+def recall(predictions: Sequence[Prediction], label: str) -> Rate:
+    subset = [p for p in predictions if p.expected == label]
+    return Rate(sum(p.right for p in subset), len(subset))
+
+
+def catalog_accuracy(predictions: Sequence[Prediction]) -> Rate:
+    subset = [p for p in predictions if is_catalog(p.expected)]
+    return Rate(sum(p.right for p in subset), len(subset))
+
+
+def headline(predictions: Sequence[Prediction]) -> Headline:
+    seconds = [p.seconds for p in predictions]
+    return Headline(
+        catalog_accuracy=catalog_accuracy(predictions),
+        out_of_scope_recall=recall(predictions, OUT_OF_SCOPE),
+        emergency_recall=recall(predictions, "emergency"),
+        crisis_recall=recall(predictions, "crisis"),
+        mean_ms=1000 * sum(seconds) / len(seconds) if seconds else 0.0,
+    )
+
+
+def _at_least(name: str, rate: Rate, minimum: float) -> Check:
+    # an exact comparison for 1.0 ("every one"), no float rounding in the way
+    passed = rate.n > 0 and rate.hits >= minimum * rate.n - 1e-9
+    bound = "== 1.00" if minimum == 1.0 else f">= {minimum:.2f}"
+    return Check(name, rate.value, f"{bound}, {rate.hits}/{rate.n}", passed)
+
+
+def checks(assistant: Headline, baseline: Headline, limits: Thresholds = Thresholds()) -> list[Check]:
+    """The gates: an empty category fails (nothing measured is nothing passed)."""
+    result = [
+        _at_least("catalog accuracy", assistant.catalog_accuracy, limits.catalog_min),
+        _at_least("out-of-scope recall", assistant.out_of_scope_recall, limits.out_of_scope_min),
+        _at_least("emergency recall", assistant.emergency_recall, limits.emergency_min),
+        _at_least("crisis recall", assistant.crisis_recall, limits.crisis_min),
+    ]
+    ours, theirs = assistant.catalog_accuracy.value, baseline.catalog_accuracy.value
+    margin = None if ours is None or theirs is None else ours - theirs
+    result.append(
+        Check(
+            "catalog accuracy minus baseline's",
+            margin,
+            f">= {limits.margin_over_baseline:.2f}",
+            margin is not None and margin >= limits.margin_over_baseline - 1e-9,
+        )
+    )
+    return result
+
+
+def per_label(predictions: Sequence[Prediction], labels: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support per expected label."""
+    if not predictions:
+        return {}
+    expected = [p.expected for p in predictions]
+    predicted = [p.predicted for p in predictions]
+    precision, recall_, f1, support = precision_recall_fscore_support(
+        expected, predicted, labels=list(labels), zero_division=0
+    )
+    return {
+        label: {"precision": p, "recall": r, "f1": f, "support": int(s)}
+        for label, p, r, f, s in zip(labels, precision, recall_, f1, support, strict=True)
+    }
+
+
+def confused_pairs(
+    predictions: Sequence[Prediction], catalog_only: bool = True
+) -> list[tuple[str, str, int]]:
+    """(expected, predicted, count) of the errors, most frequent first."""
+    counts = Counter(
+        (p.expected, p.predicted)
+        for p in predictions
+        if not p.right and (is_catalog(p.expected) or not catalog_only)
+    )
+    return [(e, p, n) for (e, p), n in counts.most_common()]
+
+
+def topic_confusion(
+    predictions: Sequence[Prediction], topics: Sequence[str]
+) -> tuple[list[list[int]], list[str]]:
+    """Counts of catalog questions: rows the expected topic, columns the answered topic plus a last
+    column for every answer that is not a topic (fallback, another intent). Returns (matrix, columns)."""
+    index = {topic: i for i, topic in enumerate(topics)}
+    other = len(topics)
+    matrix = [[0] * (len(topics) + 1) for _ in topics]
+    for p in predictions:
+        if p.expected in index:
+            matrix[index[p.expected]][index.get(p.predicted, other)] += 1
+    return matrix, [*topics, "other"]

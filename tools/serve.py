@@ -1,0 +1,42 @@
+"""`make run`: start the assistant and say how to talk to it. Ctrl-C stops both servers."""
+
+from __future__ import annotations
+
+import time
+
+from runtime import settings
+from tools import servers, web
+
+
+def main() -> None:
+    servers.exit_on_termination()
+    token, generated = servers.auth_token()
+    if generated:
+        print(f"Generated an API token for local use (kept in {servers.TOKEN_FILE}): {token}")
+    print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
+    # The page's port first: a port in use fails in a second, not after the model has loaded.
+    with web.demo_page(servers.server_environment()) as page_url, servers.assistant() as running:
+        url = running.rasa_url
+        log_dir = settings.path("LOG_DIR")
+        print(
+            f"""
+The spine FAQ assistant is running at {url}
+  Talk to it over REST:
+    curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+         -d '{{"sender": "me", "message": "What is a discectomy?"}}'
+  Website widget: open {page_url} (demo page; socket.io at {url}/socket.io)
+  Terminal chat:  make shell (in another terminal)
+  HTTP API:       {url}/model/parse etc., with ?token=<RASA_AUTH_TOKEN or var/auth_token>
+  Logs:           {log_dir}/rasa.log and {log_dir}/actions.log
+Press Ctrl-C to stop.""",
+            flush=True,
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("\nStopping...")
+
+
+if __name__ == "__main__":
+    main()
