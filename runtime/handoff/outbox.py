@@ -8,6 +8,7 @@ Two workers on one database do not send a row twice: each row is leased before i
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -132,10 +133,12 @@ def main() -> int:
     worker = OutboxWorker()
     names = ", ".join(worker.notifiers) or "none"
     log.info("Handoff outbox worker: notifiers %s, every %g s; Ctrl-C stops it", names, worker.interval)
-    try:
-        worker.run()  # in this thread: the foreground loop
-    except KeyboardInterrupt:
-        log.info("Handoff outbox worker stopped")
+    # A flag, not KeyboardInterrupt: an exception raised inside a database call can be swallowed
+    # by the driver's clean-up, and the loop would go on.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: worker.stop())
+    worker.run()  # in this thread: the foreground loop, until a signal sets the stop flag
+    log.info("Handoff outbox worker stopped")
     return 0
 
 
