@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
-from rasa.core.runtime.channels.slack import SlackBot, SlackInput
+from rasa.core.channels.slack import SlackBot, SlackInput
 from slack_sdk.web.async_client import AsyncWebClient
 
 from runtime.channels.markdown import to_slack_mrkdwn

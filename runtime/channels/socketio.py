@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.runtime.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 

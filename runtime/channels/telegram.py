@@ -17,7 +17,7 @@ from aiogram.bot import api
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.runtime.channels.telegram import TelegramInput, TelegramOutput
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import InvalidConfigException
 from sanic import Blueprint, response
 from sanic.request import Request
