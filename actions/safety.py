@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff_dialogue import urgent_ticket
-from runtime.parse_data import safety_tier
+from runtime.parse_data import RED_FLAGS, safety_tier
 from runtime.red_flags import described
 from runtime.templates import template_values
 
@@ -33,7 +33,7 @@ class ActionSafetyReply(Action):
         values = template_values()
         dispatcher.utter_message(
             response=REPLY_BY_TIER[safety_tier(latest)],
-            described=described(latest.get("red_flags") or []),
+            described=described(latest.get(RED_FLAGS) or []),
             **values,
         )
         tier = safety_tier(latest)

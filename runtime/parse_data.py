@@ -12,6 +12,9 @@ FAQ_INTENT = "faq"  # the retrieval intent: answers are `utter_faq/<topic>`
 TOPIC_ENTITY = "faq_topic"  # set by a topic button's payload
 RESPONSE_SELECTOR = "response_selector"
 FALLBACK_INTENT = "nlu_fallback"
+OWN_CASE = "own_case"  # set by the RedFlagDetector
+RED_FLAGS = "red_flags"  # the red flags the RedFlagDetector found
+OTHER_QUESTIONS = "other_questions"  # further topics asked about, by the OtherQuestionsFinder
 PAYLOAD_PREFIX = f"/{FAQ_INTENT}"
 
 
@@ -76,9 +79,19 @@ def intent_confidences(parse_data: dict[str, Any]) -> dict[str, float]:
     return {i["name"]: i["confidence"] for i in parse_data.get("intent_ranking") or []}
 
 
+def other_questions(parse_data: dict[str, Any]) -> list[str]:
+    """The further FAQ topics a message with several questions asks about."""
+    return list(parse_data.get(OTHER_QUESTIONS) or [])
+
+
+def own_case(parse_data: dict[str, Any]) -> bool:
+    """The RedFlagDetector found the message speaks of the writer's own case (or a companion's)."""
+    return bool(parse_data.get(OWN_CASE))
+
+
 def safety_tier(parse_data: dict[str, Any]) -> str:
     """The tier of the safety reply (SAFETY.md): crisis, urgent (only urgent flags) or emergency."""
     if (parse_data.get("intent") or {}).get("name") == "crisis":
         return "crisis"
-    tiers = {f.get("tier") for f in parse_data.get("red_flags") or []}
+    tiers = {f.get("tier") for f in parse_data.get(RED_FLAGS) or []}
     return "urgent" if tiers == {"urgent"} else "emergency"

@@ -51,6 +51,8 @@ def server_environment(**overrides: str) -> dict[str, str]:
     env = {**os.environ, **overrides}
     env["ACTION_SERVER_URL"] = f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}/webhook"
     env["SANIC_HOST"] = env["ACTION_SERVER_HOST"]  # rasa_sdk binds 0.0.0.0 otherwise
+    # Sanic waits up to 15 s for idle keep-alive connections on shutdown: Ctrl-C should not.
+    env.setdefault("SANIC_GRACEFUL_SHUTDOWN_TIMEOUT", "3")
     return env
 
 
@@ -90,14 +92,17 @@ def wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: 
 
 
 def exit_on_termination() -> None:
-    """SIGTERM/SIGHUP (a closed terminal, a process manager) unwind like Ctrl-C does,
-    so the servers started here are stopped instead of left running."""
+    """SIGTERM/SIGHUP (a closed terminal, a process manager) unwind like Ctrl-C does, so the
+    servers started here are stopped instead of left running."""
 
     def leave(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, leave)
+    # A process started in the background by a script inherits SIGINT ignored, and Python then
+    # never raises KeyboardInterrupt: Ctrl-C (or kill -INT) must stop the servers all the same.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def log_dir(env: dict[str, str]) -> Path:

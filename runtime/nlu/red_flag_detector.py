@@ -37,9 +37,10 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc, Span
 
 from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY
+from runtime.parse_data import OWN_CASE, RED_FLAGS
 
-RED_FLAGS_OUTPUT = "red_flags"
 SAFETY_INTENTS = ("emergency", "crisis")
+SENTENCE_ENDS = {".", "!", "?"}
 PHYSICAL_TIERS = ("emergency", "urgent")
 NEGATION_WINDOW = 10  # tokens before a red flag, within its clause: "don't have X or Y"
 DENIAL_WINDOW = 3  # tokens after it searched for "fine", "normal"
@@ -71,6 +72,13 @@ class Cues:
     def anywhere(self, cue: str) -> bool:
         return bool(self.at(cue))
 
+    def sentence(self, doc: Doc, start: int, end: int) -> range:
+        """The tokens between the sentence ends (. ! ?) around start..end."""
+        ends = [token.i for token in doc if token.text in SENTENCE_ENDS]
+        left = max((e for e in ends if e < start), default=-1) + 1
+        right = min((e for e in ends if e >= end), default=len(doc))
+        return range(left, right)
+
     def clause(self, start: int, end: int, length: int) -> range:
         """The tokens between the boundaries around start..end."""
         boundaries = self.at("boundary")
@@ -95,16 +103,19 @@ def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
     after = range(end, min(end + DENIAL_WINDOW, clause.stop))
     return (
         bool(cues.at("negation") & set(before))
-        or bool(cues.at("denied_after") & set(after))
+        or bool((cues.at("denied_after") - cues.at("failing")) & set(after))
         or bool(cues.at("mention") & set(clause))
     )
 
 
-def is_in_the_past(cues: Cues, clause: range) -> bool:
-    """Said to have gone in its own clause, with nothing present there and nothing come back."""
-    tokens = set(clause)
-    gone = bool(cues.at("resolved") & tokens) and not cues.at("present") & tokens
-    return gone and not cues.anywhere("returned")
+def is_in_the_past(cues: Cues, clause: range, sentence: range) -> bool:
+    """Said to be past in its own clause ("years ago"), or to have gone anywhere in its sentence
+    ("had a fever last week, all better now"); with nothing present in its own clause and nothing
+    come back. A present word inside such a phrase ("better now") does not count as present."""
+    past = cues.at("resolved") | cues.at("gone")
+    present = cues.at("present") - past
+    gone = bool(cues.at("resolved") & set(clause) or cues.at("gone") & set(sentence))
+    return gone and not present & set(clause) and not cues.anywhere("returned")
 
 
 def is_general_question(doc: Doc, cues: Cues) -> bool:
@@ -119,7 +130,16 @@ def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
     clause = cues.clause(span.start, span.end, len(doc))
     if is_denied(cues, clause, span.start, span.end):
         return False
-    return history_counts or not is_in_the_past(cues, clause)
+    sentence = cues.sentence(doc, span.start, span.end)
+    return history_counts or not is_in_the_past(cues, clause, sentence)
+
+
+def is_own_case(doc: Doc) -> bool:
+    """The message speaks of the writer's own case, or of someone they are with ("I have a
+    herniated disc", "my husband's scan"): a general answer gets a word that a specialist can
+    say what fits their case."""
+    cues = Cues.of(doc)
+    return cues.anywhere("first_person") or cues.anywhere("companion")
 
 
 def assess(doc: Doc) -> Assessment:
@@ -184,10 +204,11 @@ class RedFlagDetector(GraphComponent):
             elif self._intent(message) in self._unsupported_intents(assessment):
                 self._demote_safety_intents(message)
             message.set(
-                RED_FLAGS_OUTPUT,
+                RED_FLAGS,
                 [f.__dict__ for f in assessment.flags],
                 add_to_output=True,
             )
+            message.set(OWN_CASE, is_own_case(doc), add_to_output=True)
         return messages
 
     @staticmethod

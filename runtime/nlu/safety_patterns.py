@@ -75,8 +75,9 @@ def compile_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, A
         for token_pattern in expand(nlp, pattern, terms)
     ]
     cues = [
-        {"label": cue, "pattern": phrase_tokens(nlp, phrase)}
+        {"label": cue, "pattern": token_pattern}
         for cue, phrases in spec["cues"].items()
         for phrase in phrases
+        for token_pattern in expand(nlp, phrase, terms)
     ]
     return unique(red_flags), unique(cues)

@@ -113,3 +113,40 @@ def test_http_api_requires_the_token(assistant, token):
         f"{assistant.rasa_url}/model/parse", params=params, json={"text": "hi"}, timeout=30
     )
     assert response.status_code == 401
+
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+def response(name: str) -> str:
+    return " ".join(DOMAIN["responses"][name][0]["text"].split())
+
+
+def test_a_question_about_ones_own_condition_gets_the_answer_a_specialist_and_a_callback(chat):
+    chat("e2e-own-case", "hello")
+    replies = chat("e2e-own-case", "I have a herniated disc, what does that mean?")
+    answer, caveat = replies
+    assert answer["text"] == answer_text("what_is_herniated_disc")
+    assert " ".join(caveat["text"].split()) == response("utter_own_case_caveat")
+    assert caveat["buttons"] == [{"title": "Ask the clinic to call me", "payload": "/request_callback"}]
+
+
+def test_a_personal_decision_gets_no_verdict_but_the_general_information(chat):
+    chat("e2e-decision", "hello")
+    first, answer = chat("e2e-decision", "do I need surgery for my slipped disc?")
+    assert " ".join(first["text"].split()) == response("utter_personal_advice_general")
+    assert answer["text"] == answer_text("when_is_surgery_needed")
+    assert [b["payload"] for b in answer["buttons"]] == ["/request_callback", "/help"]
+
+
+def test_several_questions_in_one_message_get_the_main_answer_and_the_others_as_buttons(chat):
+    chat("e2e-several", "hello")
+    replies = chat(
+        "e2e-several",
+        "I had a microdiscectomy three weeks ago. How long is recovery after a discectomy? "
+        "And what are the risks of a discectomy?",
+    )
+    asked = {"discectomy_recovery", "discectomy_risks"}
+    answered = next(topic for topic in asked if replies[0]["text"] == answer_text(topic))
+    also = next(r for r in replies if r.get("text") == response("utter_also_asked"))
+    assert faq_payload((asked - {answered}).pop()) in [b["payload"] for b in also["buttons"]]

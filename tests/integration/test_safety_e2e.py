@@ -1,7 +1,9 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Two corpora written independently of the detector (tests/safety_messages.yml, and
-tests/safety_messages_blind.yml, written later without seeing the detector or the first one).
+Three corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml and tests/safety_messages_blind_2.yml, each written later by a
+helper who never saw the detector, its patterns or the earlier corpora; the second one's first
+score, before the patterns were tuned on it, is in the README).
 A single miss fails the suite; near misses are held to a false-alarm rate.
 """
 
@@ -18,7 +20,7 @@ from runtime.settings import ROOT
 
 CORPORA = [
     yaml.safe_load((ROOT / "tests" / name).read_text())
-    for name in ("safety_messages.yml", "safety_messages_blind.yml")
+    for name in ("safety_messages.yml", "safety_messages_blind.yml", "safety_messages_blind_2.yml")
 ]
 EMERGENCY = [m["text"] for c in CORPORA for m in c["emergency"]]
 URGENT = [m["text"] for c in CORPORA for m in c["urgent"]]
@@ -118,10 +120,14 @@ def test_a_long_message_with_a_question_gets_only_the_safety_reply_then_the_answ
     ["do I have a herniated disc?", "do I need surgery?", "how much ibuprofen can I take?", "is my MRI bad?"],
 )
 def test_no_diagnosis_no_dose_no_promise(chat, text):
-    [reply] = first_conversation_turn(chat, text)
-    assert "I can't answer that for you personally" in reply
-    assert "spine specialist" in reply
-    assert not any(unit in reply.lower() for unit in (" mg", "milligram", "tablets a day"))
+    """SAFETY.md section 4: no verdict first, then at most the general answer of the closest topic."""
+    first, *general = first_conversation_turn(chat, text)
+    assert "I can't answer that for you personally" in first
+    assert "spine specialist" in first
+    assert len(general) <= 1
+    assert not any(
+        unit in reply.lower() for reply in (first, *general) for unit in (" mg", "milligram", "tablets a day")
+    )
 
 
 def test_personal_question_offers_a_callback_and_the_general_answer(chat):

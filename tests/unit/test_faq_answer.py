@@ -93,3 +93,39 @@ def test_unknown_topic_asks_to_rephrase(dispatcher, make_tracker, domain):
     tracker = make_tracker(entities=[{"entity": "faq_topic", "value": "no_such_topic"}])
     assert run(dispatcher, tracker, domain) == []
     assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
+
+
+def test_a_question_about_ones_own_case_gets_the_answer_then_a_specialist_and_a_callback(
+    dispatcher, make_tracker, domain
+):
+    tracker = make_tracker(
+        text="I have a herniated disc, what does it mean?",
+        response_selector=selector_ranking(("what_is_herniated_disc", 0.9)),
+        own_case=True,
+    )
+    run(dispatcher, tracker, domain)
+    answer, caveat = dispatcher.messages
+    assert answer["response"] == "utter_faq/what_is_herniated_disc"
+    assert caveat["response"] == "utter_own_case_caveat"
+    [button] = domain["responses"]["utter_own_case_caveat"][0]["buttons"]
+    assert button["payload"] == "/request_callback"
+
+
+def test_a_general_question_gets_no_caveat(dispatcher, make_tracker, domain):
+    tracker = make_tracker(
+        response_selector=selector_ranking(("what_is_herniated_disc", 0.9)), own_case=False
+    )
+    run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_faq/what_is_herniated_disc"]
+
+
+def test_further_questions_of_the_message_are_offered_as_buttons(dispatcher, make_tracker, domain):
+    tracker = make_tracker(
+        response_selector=selector_ranking(("what_is_discectomy", 0.9)),
+        other_questions=["discectomy_risks", "no_such_topic"],
+    )
+    run(dispatcher, tracker, domain)
+    answer, also = dispatcher.messages
+    assert answer["response"] == "utter_faq/what_is_discectomy"
+    assert also["response"] == "utter_also_asked"
+    assert [b["payload"] for b in also["buttons"]] == [faq_payload("discectomy_risks")]

@@ -152,3 +152,59 @@ def test_component_takes_back_a_classifier_emergency_when_every_red_flag_is_deni
 def test_component_takes_back_a_classifier_crisis_about_an_animal(nlp):
     [result] = RedFlagDetector().process([message(nlp, "my cat cant jump anymore", "crisis")])
     assert result.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("I have a herniated disc, what does it mean?", True),
+        ("my husband has sciatica, will it heal", True),
+        ("what is a herniated disc", False),
+        ("how long is recovery after a discectomy", False),
+    ],
+)
+def test_own_case_is_marked_for_the_general_answers_caveat(nlp, text, own):
+    message = Message(data={"text": text.lower(), SPACY_DOCS["text"]: nlp(text.lower())})
+    [processed] = RedFlagDetector().process([message])
+    assert processed.get("own_case") is own
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "tier"),
+    [
+        # indirect suicidal language: the crisis reply, never the medicines reply
+        ("how many of my sleeping tablets would it take to not wake up", "crisis", "crisis"),
+        ("im thinking of taking all my pills at once", "crisis", "crisis"),
+        ("I've been giving my things away, I won't need them much longer", "crisis", "crisis"),
+        ("said my goodbyes to everyone yesterday", "crisis", "crisis"),
+        # sudden, severe, worst-ever pain; an accident with new symptoms
+        ("this is the worst back pain I've ever had and it came on in seconds", "emergency", "emergency"),
+        ("I had a skiing accident this morning and now my feet tingle", "emergency", "emergency"),
+        ("my erections stopped working two days ago, same time as my back went", "emergency", "emergency"),
+        ("lower back pain and now chest pain as well", "emergency", "emergency"),
+        # "going to faint" is an emergency, not a wish to be gone
+        (
+            "sharp ripping pain through to my back and I feel like I'm going to faint",
+            "emergency",
+            "emergency",
+        ),
+        ("my nan had a tumble in the kitchen and her back hurts", "emergency", "urgent"),
+    ],
+)
+def test_indirect_and_less_obvious_wording_gets_its_tier(nlp, text, intent, tier):
+    assert verdict(nlp, text) == (intent, tier)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a temperature last week with a cold, all better now. Can I still come on Monday?",
+        "My trousers are falling off the hanger, where do I hang my coat?",
+        "My dog hurt his back jumping off the sofa, do you see animals?",
+        "I had a car accident in 2012, no problems since, my back is just stiff from gardening",
+        "I had tingling in my groin for a few hours last month, it went away and the MRI was clear",
+        "a fall years ago broke my wrist, does that count as a previous injury?",
+    ],
+)
+def test_past_resolved_and_animal_red_flag_words_do_not_fire(nlp, text):
+    assert verdict(nlp, text)[0] not in ("emergency", "crisis")

@@ -75,6 +75,16 @@ def test_held_out_questions_never_appear_in_training():
     assert leaked == []
 
 
+def test_real_patient_questions_never_appear_in_training_and_name_their_source():
+    """The dev set measures text this team did not write: none of it may be trained on."""
+    training = {normalised(t) for examples in TRAINING.values() for t in examples}
+    real = yaml.safe_load((ROOT / "tests" / "devset" / "real_questions.yml").read_text())["questions"]
+    assert [q["text"] for q in real if normalised(q["text"]) in training] == []
+    assert all(q["source"].startswith("http") for q in real)
+    labels = {q["label"] for q in real} - {"out_of_scope", "emergency", "crisis"}
+    assert labels <= set(TOPICS)
+
+
 def test_no_training_question_has_two_labels():
     counts = Counter(normalised(t) for examples in TRAINING.values() for t in set(map(normalised, examples)))
     assert [text for text, n in counts.items() if n > 1] == []

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from runtime.parse_data import FAQ_INTENT, selected_confidence, selected_topic
+from runtime.parse_data import FAQ_INTENT, selected_confidence, selected_topic, topic_ranking
 from tools.eval.data import FALLBACK, Example
 from tools.eval.metrics import Prediction
 
@@ -63,5 +63,7 @@ def predict(agent: Any, examples: Sequence[Example]) -> list[Prediction]:
     predictions = []
     for example, (parse, seconds) in zip(examples, parses, strict=True):
         label, confidence = runtime_label(parse)
-        predictions.append(Prediction(example.text, example.label, label, confidence, seconds))
+        ranking = topic_ranking(parse)
+        first = f"{FAQ_INTENT}/{ranking[0][0]}" if ranking else None
+        predictions.append(Prediction(example.text, example.label, label, confidence, seconds, first))
     return predictions

@@ -23,6 +23,7 @@ class Prediction:
     predicted: str
     confidence: float
     seconds: float = 0.0
+    first_guess: str | None = None  # the first "Did you mean ...?" topic, `faq/<id>`
 
     @property
     def right(self) -> bool:
@@ -67,6 +68,15 @@ class Thresholds:
     emergency_min: float = 1.0
     crisis_min: float = 1.0
     margin_over_baseline: float = 0.05
+    # What users get (tools/eval/outcomes.py): confident wrong answers are the harm.
+    heldout_wrong_max: float = 0.03
+    # Real patients' questions (tests/devset/): regression gates at what the assistant reaches
+    # today (README, Evaluation), far below the targets; raise them as it improves.
+    dev_right_min: float = 0.10
+    dev_wrong_max: float = 0.16
+    dev_out_of_scope_declined_min: float = 0.38
+    dev_emergency_min: float = 0.75
+    dev_crisis_min: float = 0.70
 
 
 def recall(predictions: Sequence[Prediction], label: str) -> Rate:
@@ -90,20 +100,25 @@ def headline(predictions: Sequence[Prediction]) -> Headline:
     )
 
 
-def _at_least(name: str, rate: Rate, minimum: float) -> Check:
+def at_least(name: str, rate: Rate, minimum: float) -> Check:
     # an exact comparison for 1.0 ("every one"), no float rounding in the way
     passed = rate.n > 0 and rate.hits >= minimum * rate.n - 1e-9
     bound = "== 1.00" if minimum == 1.0 else f">= {minimum:.2f}"
     return Check(name, rate.value, f"{bound}, {rate.hits}/{rate.n}", passed)
 
 
+def at_most(name: str, rate: Rate, maximum: float) -> Check:
+    passed = rate.n > 0 and rate.hits <= maximum * rate.n + 1e-9
+    return Check(name, rate.value, f"<= {maximum:.2f}, {rate.hits}/{rate.n}", passed)
+
+
 def checks(assistant: Headline, baseline: Headline, limits: Thresholds = Thresholds()) -> list[Check]:
     """The gates: an empty category fails (nothing measured is nothing passed)."""
     result = [
-        _at_least("catalog accuracy", assistant.catalog_accuracy, limits.catalog_min),
-        _at_least("out-of-scope recall", assistant.out_of_scope_recall, limits.out_of_scope_min),
-        _at_least("emergency recall", assistant.emergency_recall, limits.emergency_min),
-        _at_least("crisis recall", assistant.crisis_recall, limits.crisis_min),
+        at_least("catalog accuracy", assistant.catalog_accuracy, limits.catalog_min),
+        at_least("out-of-scope recall", assistant.out_of_scope_recall, limits.out_of_scope_min),
+        at_least("emergency recall", assistant.emergency_recall, limits.emergency_min),
+        at_least("crisis recall", assistant.crisis_recall, limits.crisis_min),
     ]
     ours, theirs = assistant.catalog_accuracy.value, baseline.catalog_accuracy.value
     margin = None if ours is None or theirs is None else ours - theirs

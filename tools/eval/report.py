@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tools.eval.data import is_catalog
 from tools.eval.metrics import Check, Headline, Prediction, Rate, confused_pairs, per_label
+from tools.eval.outcomes import outcome, split_rows, split_table
 
 MAX_PAIRS = 15
 PREDICTION_COLUMNS = [
@@ -35,6 +36,7 @@ class Results:
     cv_labels: dict[str, dict[str, float]] = field(default_factory=dict)
     cv_accuracies: dict[str, float] = field(default_factory=dict)
     cv_pairs: list[tuple[str, str, int]] = field(default_factory=list)
+    dev: list[Prediction] = field(default_factory=list)  # real patients' questions
 
     def labels(self) -> list[str]:
         """Expected labels: catalog topics in menu order, then any other topic and intent alphabetically."""
@@ -145,11 +147,25 @@ def write_tables(results: Results, out: Path) -> list[Path]:
             [_prediction_row(a, b) for a, b in pairs],
         ),
         _write_csv(
+            out / "dev_predictions.csv",
+            ["text", "expected", "predicted", "confidence", "first_guess", "outcome"],
+            [
+                [d.text, d.expected, d.predicted, f"{d.confidence:.3f}", d.first_guess or "", dev_outcome(d)]
+                for d in results.dev
+            ],
+        ),
+        _write_csv(
             out / "confused_pairs.csv",
             ["source", "expected", "title", "predicted", "count"],
             pair_rows(results),
         ),
     ]
+
+
+def dev_outcome(p: Prediction) -> str:
+    if is_catalog(p.expected):
+        return outcome(p)
+    return "right" if p.right else "missed"
 
 
 def _cell(value: object) -> str:
@@ -188,6 +204,16 @@ def summary_markdown(results: Results) -> str:
             ["held-out", "assistant", "TF-IDF baseline"],
             comparison_rows(a.assistant_headline, a.baseline_headline),
         ),
+        "",
+        "## What users get: held-out and real patients' questions",
+        "",
+        "Real questions: `tests/devset/real_questions.yml`, verbatim from public pages with sources, "
+        "never used in training. Every question of both sets: `heldout_predictions.csv` and "
+        "`dev_predictions.csv`.",
+        "",
+        "```",
+        split_table([split_rows("held-out", a.assistant), split_rows("real questions", a.dev)]),
+        "```",
         "",
         "```",
         *(c.line() for c in a.checks),

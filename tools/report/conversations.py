@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from runtime.catalog import load_catalog
-from runtime.parse_data import answered_topic, safety_tier, topic_of_payload
+from runtime.parse_data import RED_FLAGS, answered_topic, safety_tier, topic_of_payload
 from tools.report.clustering import Cluster, Unanswered, cluster_unanswered
 from tools.report.privacy import shown_text
 from tools.report.store import Event, by_sender, read_events
@@ -132,7 +132,7 @@ class ConversationReader:
                     report.handoffs["crisis" if tier == "crisis" else "emergency"] += 1
                     self.handoff_senders.add((event.sender, session))
                     report.safety_tiers[tier] += 1
-                    flags = {f.get("flag") for f in parse_data.get("red_flags") or [] if f.get("flag")}
+                    flags = {f.get("flag") for f in parse_data.get(RED_FLAGS) or [] if f.get("flag")}
                     for flag in sorted(flags) or ["(classifier only)"]:
                         report.safety_flags[(tier, flag)] += 1
         if answer is not None:

@@ -1,0 +1,63 @@
+"""OtherQuestionsFinder: the further topics of a message with several questions, trained and
+loaded through Rasa's own model storage."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from support.trackers import selector_ranking
+
+from runtime.nlu.other_questions import OtherQuestionsFinder
+
+TRAINING = {
+    "discectomy_recovery": [
+        "how long is recovery after a discectomy",
+        "when can i go back to work after discectomy",
+    ],
+    "discectomy_risks": ["what are the risks of a discectomy", "is a discectomy dangerous"],
+    "what_is_spinal_stenosis": ["what is spinal stenosis", "explain spinal stenosis"],
+}
+
+
+@pytest.fixture(scope="module")
+def finder(tmp_path_factory):
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    resource = Resource("other_questions")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = OtherQuestionsFinder.get_default_config()
+    examples = [
+        Message(data={"text": text, "intent": "faq", "intent_response_key": f"faq/{topic}"})
+        for topic, texts in TRAINING.items()
+        for text in texts
+    ]
+    OtherQuestionsFinder.create(config, storage, resource, context).train(TrainingData(examples))
+    return OtherQuestionsFinder.load(config, storage, resource, context)
+
+
+def message(text: str, selected: str) -> Message:
+    return Message(data={"text": text, "response_selector": selector_ranking((selected, 0.9))})
+
+
+def test_the_other_question_is_found_after_loading(finder):
+    [processed] = finder.process(
+        [
+            message(
+                "Had surgery in May. How long is recovery after it? And is a discectomy risky?",
+                "discectomy_recovery",
+            )
+        ]
+    )
+    assert processed.get("other_questions") == ["discectomy_risks"]
+
+
+def test_the_answered_topic_and_single_questions_are_not_repeated(finder):
+    [same] = finder.process(
+        [message("How long is recovery? When can I work after a discectomy?", "discectomy_recovery")]
+    )
+    [single] = finder.process([message("what are the risks of a discectomy", "discectomy_recovery")])
+    assert same.get("other_questions") is None
+    assert single.get("other_questions") is None

@@ -1,0 +1,32 @@
+"""runtime.nlu.question_focus: the question sentences of a long message."""
+
+from __future__ import annotations
+
+from runtime.nlu.question_focus import focus, questions, sentences
+
+
+def test_background_is_dropped_and_the_question_kept():
+    text = (
+        "I was diagnosed with an L5-S1 disc extrusion last month, the pain goes down my left leg and "
+        "I'm 41. What are my treatment options and will I need surgery?"
+    )
+    assert questions(text) == ["What are my treatment options and will I need surgery?"]
+
+
+def test_several_questions_are_kept_in_order():
+    text = "Had a microdiscectomy in May. How long is recovery? Also, what are the risks of a second one?"
+    assert questions(text) == ["How long is recovery?", "Also, what are the risks of a second one?"]
+
+
+def test_questions_without_question_marks_are_found_by_how_they_open():
+    assert questions("my back hurts. how long does sciatica last") == ["how long does sciatica last"]
+
+
+def test_a_single_sentence_or_no_question_is_taken_whole():
+    assert questions("what is a discectomy") == []
+    assert focus("what is a discectomy") == "what is a discectomy"
+    assert focus("My back hurts. It started on Monday.") == "My back hurts. It started on Monday."
+
+
+def test_sentences_split_on_ends_and_new_lines():
+    assert sentences("One. Two!\nThree?Four") == ["One.", "Two!", "Three?", "Four"]

@@ -1,0 +1,48 @@
+"""runtime.nlu.sentence_encoder: the NumPy MiniLM gives the vectors transformers gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from runtime.nlu.sentence_encoder import BUNDLED_SHA256, bundled_model_dir, load_encoder, weights_sha256
+
+REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "minilm_reference.json").read_text())["vectors"]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_encoder(str(bundled_model_dir()))
+
+
+@pytest.mark.parametrize("text", list(REFERENCE))
+def test_vectors_match_the_transformers_reference(encoder, text):
+    ours = encoder.encode(text)
+    assert ours.shape == (384,)
+    assert float(np.linalg.norm(ours)) == pytest.approx(1.0, abs=1e-5)
+    assert float(ours @ np.array(REFERENCE[text])) > 0.9999
+
+
+def test_paraphrases_are_near_and_unrelated_texts_far(encoder):
+    a = encoder.encode("How long is recovery after a microdiscectomy?")
+    b = encoder.encode("when can I go back to work after discectomy surgery")
+    c = encoder.encode("my cat is sick")
+    assert a @ b > 0.4 > 0.1 > a @ c
+
+
+def test_the_bundled_weights_are_the_pinned_ones():
+    assert weights_sha256(bundled_model_dir()) == BUNDLED_SHA256
+
+
+def test_other_weights_than_the_configured_ones_are_refused(tmp_path):
+    from rasa.shared.exceptions import InvalidConfigException
+
+    from runtime.nlu.sentence_encoder import checked_encoder
+
+    with pytest.raises(InvalidConfigException, match="sha256"):
+        checked_encoder(None, "0" * 64)
+    with pytest.raises(InvalidConfigException, match="No sentence-embedding weights"):
+        checked_encoder(str(tmp_path), BUNDLED_SHA256)
