@@ -1,9 +1,9 @@
 """What a long message asks: its question sentences, apart from the background around them.
 
 Patients write "I'm 41, L5-S1 extrusion last month, pain down my left leg, tried physio. What are
-my treatment options?": the classifiers should see the question, not the age and the level.
-A sentence is a question when it ends with "?" or opens like one ("what", "how long", "can i",
-"is it", "i want to know"...); a message without such a sentence is taken whole.
+my treatment options? And how long is recovery?": the OtherQuestionsFinder matches each question
+sentence on its own. A sentence is a question when it ends with "?" or opens like one ("what",
+"how long", "can i", "is it", "i want to know"...).
 """
 
 from __future__ import annotations
@@ -39,8 +39,3 @@ def questions(text: str) -> list[str]:
     if len(parts) < 2:
         return []
     return [s for s in parts if is_question(s)][:MAX_QUESTIONS]
-
-
-def focus(text: str) -> str:
-    """The part of the message to classify: its question sentences, else the whole text."""
-    return " ".join(questions(text)) or text

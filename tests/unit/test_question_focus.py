@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime.nlu.question_focus import focus, questions, sentences
+from runtime.nlu.question_focus import questions, sentences
 
 
 def test_background_is_dropped_and_the_question_kept():
@@ -22,10 +22,9 @@ def test_questions_without_question_marks_are_found_by_how_they_open():
     assert questions("my back hurts. how long does sciatica last") == ["how long does sciatica last"]
 
 
-def test_a_single_sentence_or_no_question_is_taken_whole():
+def test_a_single_sentence_or_no_question_has_no_questions_to_split():
     assert questions("what is a discectomy") == []
-    assert focus("what is a discectomy") == "what is a discectomy"
-    assert focus("My back hurts. It started on Monday.") == "My back hurts. It started on Monday."
+    assert questions("My back hurts. It started on Monday.") == []
 
 
 def test_sentences_split_on_ends_and_new_lines():
