@@ -15,6 +15,9 @@ FALLBACK_INTENT = "nlu_fallback"
 OWN_CASE = "own_case"  # set by the RedFlagDetector
 RED_FLAGS = "red_flags"  # the red flags the RedFlagDetector found
 OTHER_QUESTIONS = "other_questions"  # further topics asked about, by the OtherQuestionsFinder
+REPORT_TERMS = "report_terms"  # glossary words of an MRI report found, by the ReportTermsDetector
+EXPLAIN_REPORT_INTENT = "explain_report"
+REPORT_TERM_ENTITY = "term"  # set by a glossary word's button (short: Telegram allows 64 bytes)
 PAYLOAD_PREFIX = f"/{FAQ_INTENT}"
 
 
@@ -82,6 +85,18 @@ def intent_confidences(parse_data: dict[str, Any]) -> dict[str, float]:
 def other_questions(parse_data: dict[str, Any]) -> list[str]:
     """The further FAQ topics a message with several questions asks about."""
     return list(parse_data.get(OTHER_QUESTIONS) or [])
+
+
+def report_terms(parse_data: dict[str, Any]) -> list[str]:
+    """The glossary words to explain: a pressed word button's, else those found in the text."""
+    for entity in parse_data.get("entities") or []:
+        if entity.get("entity") == REPORT_TERM_ENTITY:
+            return [entity.get("value")]
+    return list(parse_data.get(REPORT_TERMS) or [])
+
+
+def report_term_payload(term_id: str) -> str:
+    return f"/{EXPLAIN_REPORT_INTENT}" + json.dumps({REPORT_TERM_ENTITY: term_id})
 
 
 def own_case(parse_data: dict[str, Any]) -> bool:

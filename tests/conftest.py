@@ -26,7 +26,9 @@ def nlp():
     from tools.build_spacy_pipeline import build_pipeline
 
     return build_pipeline(
-        ROOT / "data" / "spacy" / "spine_terms.yml", ROOT / "data" / "safety" / "red_flags.yml"
+        ROOT / "data" / "spacy" / "spine_terms.yml",
+        ROOT / "data" / "safety" / "red_flags.yml",
+        ROOT / "data" / "mri" / "glossary.yml",
     )
 
 

@@ -1,12 +1,13 @@
 """Builds the spaCy pipeline Rasa loads: blank English, lookup lemmatizer, spine-term EntityRuler,
-and two SpanRulers for the safety layer (red flags, and the cues that qualify them).
+two SpanRulers for the safety layer (red flags, and the cues that qualify them), and one for the
+words of MRI reports (data/mri/glossary.yml).
 
 No pretrained model is downloaded: the lemma tables come from the installed
 `spacy-lookups-data` package and the entity patterns from `data/spacy/`.
 
 Usage:
     python -m tools.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
-        --red-flags data/safety/red_flags.yml --out DIR
+        --red-flags data/safety/red_flags.yml --glossary data/mri/glossary.yml --out DIR
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import spacy
 import yaml
 from spacy.language import Language
 
+from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
 from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY, compile_safety_patterns
 
 TokenPattern = list[dict[str, Any]]
@@ -49,18 +51,31 @@ def load_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
     return patterns
 
 
-def build_pipeline(patterns_path: Path, red_flags_path: Path) -> Language:
+def glossary_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
+    """Every surface form of every glossary term, word by word in lower case, labelled by its id."""
+    return [
+        {"label": term.id, "pattern": [{"LOWER": token.lower_} for token in nlp.make_doc(form.lower())]}
+        for term in load_glossary(path).terms.values()
+        for form in term.patterns
+    ]
+
+
+def build_pipeline(patterns_path: Path, red_flags_path: Path, glossary_path: Path) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler")
     # SpanRulers keep overlapping matches, unlike entities: a red flag may contain a spine term.
     flag_ruler = nlp.add_pipe("span_ruler", name="red_flag_ruler", config={"spans_key": RED_FLAGS_KEY})
     cue_ruler = nlp.add_pipe("span_ruler", name="safety_cue_ruler", config={"spans_key": CUES_KEY})
+    report_ruler = nlp.add_pipe(
+        "span_ruler", name="report_term_ruler", config={"spans_key": REPORT_TERMS_KEY}
+    )
     nlp.initialize()  # loads the lemma lookup tables from spacy-lookups-data
     ruler.add_patterns(load_patterns(nlp, patterns_path))
     red_flags, cues = compile_safety_patterns(nlp, red_flags_path)
     flag_ruler.add_patterns(red_flags)
     cue_ruler.add_patterns(cues)
+    report_ruler.add_patterns(glossary_patterns(nlp, glossary_path))
     return nlp
 
 
@@ -68,10 +83,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patterns", type=Path, required=True)
     parser.add_argument("--red-flags", type=Path, required=True)
+    parser.add_argument("--glossary", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    nlp = build_pipeline(args.patterns, args.red_flags)
+    nlp = build_pipeline(args.patterns, args.red_flags, args.glossary)
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,7 @@ def uttered_by_actions() -> set[str]:
 
 def triggered_by_staff_tools() -> set[str]:
     """Intents the handoff tools send through /conversations/{id}/trigger_intent."""
-    return set(allowed()["intents_triggered_by_staff_tools"])
+    return set(allowed()["intents_triggered_by_staff_tools"]) | set(allowed()["intents_set_by_components"])
 
 
 def unexplained(warnings: list[str]) -> list[str]:

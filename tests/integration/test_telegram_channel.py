@@ -196,3 +196,28 @@ def test_a_broken_update_with_the_secret_gets_an_error_and_the_channel_keeps_wor
 )
 def test_updates_of_other_kinds_are_acknowledged_so_telegram_does_not_retry(assistant, update):
     assert post_update(assistant, update).status_code == 200
+
+
+def test_the_words_of_a_pasted_mri_report_read_well_in_telegram(assistant, fake_telegram_api: Receiver):
+    chat_id = next(CHAT_IDS)
+    report = (
+        "L5-S1: broad-based disc bulge with superimposed left paracentral protrusion contacting the "
+        "descending left S1 nerve root. Mild bilateral foraminal narrowing. what does this mean"
+    )
+    assert post_update(assistant, text_update(chat_id, report)).status_code == 200
+
+    limits = wait_for_requests(
+        fake_telegram_api,
+        lambda r: api_calls("sendMessage", chat_id)(r) and "explain the words only" in form(r)["text"],
+    )
+    assert limits, f"no report reply; sent: {sent_texts(fake_telegram_api, chat_id)}"
+    words = next(
+        t for t in sent_texts(fake_telegram_api, chat_id) if t.startswith("Here is what these words mean")
+    )
+    assert "<b>disc bulge" in words and "**" not in words  # Markdown bold became Telegram HTML
+    more = [
+        json.loads(form(r)["reply_markup"])["inline_keyboard"]
+        for r in fake_telegram_api.requests
+        if api_calls("sendMessage", chat_id)(r) and "more report words" in form(r)["text"]
+    ]
+    assert more and all(len(row[0]["callback_data"].encode()) <= 64 for row in more[0])

@@ -1,0 +1,54 @@
+"""action_explain_report: what the words of an MRI report mean, never what they mean for the
+person (issue #16, SAFETY.md section 4).
+
+Up to MAX_EXPLAINED words, most important first, each with its plain-words explanation from
+data/mri/glossary.yml; the others as buttons; then what a report cannot tell and who can, with
+the closest FAQ topics as buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from runtime.catalog import load_catalog, topic_button
+from runtime.mri_glossary import Term, load_glossary
+from runtime.parse_data import report_term_payload, report_terms
+
+MAX_EXPLAINED = 6
+MAX_TOPICS = 2
+
+
+def short_name(term: Term) -> str:
+    """ "disc bulge (broad-based / diffuse)" -> "disc bulge": the button title."""
+    return term.term.split(" (")[0]
+
+
+def explained(terms: list[Term]) -> str:
+    return "\n".join(f"- **{term.term}**: {term.explanation}" for term in terms)
+
+
+class ActionExplainReport(Action):
+    def name(self) -> str:
+        return "action_explain_report"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        found = load_glossary().ranked(report_terms(tracker.latest_message))
+        if not found:
+            dispatcher.utter_message(response="utter_report_no_words")
+            return []
+        shown, more = found[:MAX_EXPLAINED], found[MAX_EXPLAINED:]
+        dispatcher.utter_message(response="utter_report_words", words=explained(shown))
+        if more:
+            buttons = [{"title": short_name(t), "payload": report_term_payload(t.id)} for t in more]
+            dispatcher.utter_message(response="utter_report_more_words", buttons=buttons)
+        catalog = load_catalog()
+        topics = [t.topic for t in shown if t.topic in catalog.topics]
+        buttons = [topic_button(catalog.topics[t]) for t in list(dict.fromkeys(topics))[:MAX_TOPICS]]
+        dispatcher.utter_message(response="utter_report_limits", buttons=buttons)
+        return []

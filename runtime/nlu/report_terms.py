@@ -1,0 +1,105 @@
+"""ReportTermsDetector: a message that is mostly MRI report language gets the glossary reply.
+
+People paste a line of their report ("L5-S1: broad-based disc bulge with a left paracentral
+protrusion, mild bilateral foraminal narrowing. What does this mean??"). The glossary's
+SpanRuler (tools/build_spacy_pipeline.py, spans "report_terms") spots its words, misspellings
+and abbreviations included. When enough of them are there, the intent becomes
+`explain_report`: what the words mean, never what they mean for this person.
+
+Last in the pipeline, after the RedFlagDetector: an emergency or crisis keeps its reply; a
+"what does my MRI mean?" that the RedFlagDetector sent to personal advice gets the words
+explained instead, with what the report cannot tell them and who can.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
+from runtime.parse_data import EXPLAIN_REPORT_INTENT, REPORT_TERMS
+
+logger = logging.getLogger(__name__)
+
+KEEP_INTENTS = ("emergency", "crisis")  # safety first, whatever the report says
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ReportTermsDetector(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # report language: at least this many different glossary words that are not the
+            # everyday words of ordinary questions ("what is a bulging disc?") ...
+            "min_report_words": 2,
+            "everyday_terms": [
+                "intervertebral_disc", "extrusion", "herniation", "disc_bulge", "protrusion", "lumbar",
+                "cervical", "thoracic", "nerve_root", "spinal_stenosis", "mri", "spinal_canal", "vertebra",
+                "cauda_equina", "spinal_cord", "left_right", "minimal", "severe", "mild", "moderate",
+            ],
+            # ... and a level (L4-L5) among the words, or at least this many glossary words in all
+            "anchor_kinds": ["level"],
+            "min_terms_without_level": 4,
+        }  # fmt: skip
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ReportTermsDetector:
+        return cls(config)
+
+    def is_report_language(self, terms: List[str]) -> bool:
+        """A catalog question names a word or two ("what is a disc protrusion?"); a report line
+        names several technical ones, with a level or many."""
+        glossary = load_glossary()
+        report_words = [t for t in terms if t not in self.config["everyday_terms"]]
+        kinds = {glossary.terms[t].kind for t in terms if t in glossary.terms}
+        enough = (
+            bool(kinds & set(self.config["anchor_kinds"]))
+            or len(terms) >= self.config["min_terms_without_level"]
+        )
+        return len(report_words) >= self.config["min_report_words"] and enough
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                continue
+            spans = sorted(doc.spans.get(REPORT_TERMS_KEY, []), key=lambda s: s.start)
+            terms = list(dict.fromkeys(span.label_ for span in spans))
+            message.set(REPORT_TERMS, terms, add_to_output=True)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if intent in KEEP_INTENTS or not self.is_report_language(terms):
+                continue
+            logger.debug(
+                "Report language (%d glossary words): %s -> %s", len(terms), intent, EXPLAIN_REPORT_INTENT
+            )
+            forced = {INTENT_NAME_KEY: EXPLAIN_REPORT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            message.data[INTENT] = forced
+            message.data[INTENT_RANKING_KEY] = [
+                forced,
+                *(r for r in ranking if r.get(INTENT_NAME_KEY) != EXPLAIN_REPORT_INTENT),
+            ]
+        return messages

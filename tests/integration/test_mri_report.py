@@ -1,0 +1,71 @@
+"""MRI report words through the real servers (issue #16): every report-style message gets what its
+words mean (the most important explained, the rest as buttons), never an interpretation; a red
+flag described beside the report still gets its safety reply (emergency or same day) first."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+import yaml
+
+from runtime.mri_glossary import load_glossary
+from runtime.settings import ROOT
+
+MESSAGES = yaml.safe_load((ROOT / "tests" / "mri_report_messages.yml").read_text())["messages"]
+GLOSSARY = load_glossary()
+INTERPRETING = re.compile(r"\byou have\b|\byou need\b|this is serious|nothing to worry about", re.IGNORECASE)
+SAFETY_REPLIES = (
+    "Call 911 now or go to the nearest emergency department",  # emergency tier
+    "Please contact your doctor or an urgent care clinic today, the same day",  # urgent tier
+)
+senders = (f"mri-{n}" for n in itertools.count())
+
+
+def conversation(chat, text: str) -> list[dict]:
+    sender = next(senders)
+    chat(sender, "hello")
+    return chat(sender, text)
+
+
+@pytest.mark.parametrize("message", [m for m in MESSAGES if not m["red_flag"]], ids=lambda m: m["text"][:40])
+def test_report_words_are_explained_or_offered_and_never_interpreted(chat, message):
+    replies = conversation(chat, message["text"])
+    text = " ".join(r.get("text", "") for r in replies)
+    payloads = " ".join(b["payload"] for r in replies for b in r.get("buttons") or [])
+    assert not INTERPRETING.search(text), text
+    if not text.startswith("Here is what these words mean"):
+        pytest.xfail("not recognised as report language (README: MRI report words, what is left)")
+    missing = [
+        t
+        for t in message["expect_terms"]
+        if f"**{GLOSSARY.terms[t].term}**" not in text and f'"{t}"' not in payloads
+    ]
+    assert missing == []
+    assert "can't say what a finding means for you" in text
+
+
+@pytest.mark.parametrize("message", [m for m in MESSAGES if m["red_flag"]], ids=lambda m: m["text"][:40])
+def test_a_red_flag_beside_a_report_gets_the_safety_reply_first(chat, message):
+    [first, *_] = conversation(chat, message["text"])
+    assert any(reply in first["text"] for reply in SAFETY_REPLIES), first["text"]
+
+
+def test_a_word_button_explains_that_word(chat):
+    replies = conversation(chat, '/explain_report{"term": "effacement"}')
+    assert f"**{GLOSSARY.terms['effacement'].term}**" in replies[0]["text"]
+
+
+def test_the_share_of_report_messages_answered_with_their_words(chat):
+    """Issue #16: at least 90 % of the words that appear are explained."""
+    expected = explained = 0
+    for message in (m for m in MESSAGES if not m["red_flag"]):
+        replies = conversation(chat, message["text"])
+        text = " ".join(r.get("text", "") for r in replies)
+        payloads = " ".join(b["payload"] for r in replies for b in r.get("buttons") or [])
+        for term in message["expect_terms"]:
+            expected += 1
+            explained += f"**{GLOSSARY.terms[term].term}**" in text or f'"{term}"' in payloads
+    print(f"\nreport words explained or offered: {explained}/{expected}")
+    assert explained >= 0.9 * expected

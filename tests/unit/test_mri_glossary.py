@@ -1,0 +1,136 @@
+"""The MRI report glossary (data/mri/glossary.yml), its recognition in text, the detector that
+turns report language into `explain_report`, and the reply: the words, never an interpretation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.report_words import MAX_EXPLAINED, ActionExplainReport
+from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
+from runtime.nlu.report_terms import ReportTermsDetector
+from runtime.parse_data import report_term_payload
+from runtime.settings import ROOT
+
+GLOSSARY = load_glossary()
+MESSAGES = yaml.safe_load((ROOT / "tests" / "mri_report_messages.yml").read_text())["messages"]
+# SAFETY.md section 4 and issue #16: a word is explained, a report is never interpreted.
+INTERPRETING = re.compile(r"\byou have\b|\byou need\b|this is serious|nothing to worry about", re.IGNORECASE)
+REQUIRED = {
+    "normal_disc", "disc_bulge", "protrusion", "extrusion", "sequestration", "migration", "annular_fissure",
+    "central", "paracentral", "subarticular", "foraminal", "extraforaminal", "posterolateral",
+    "cervical", "thoracic", "lumbar", "sacral", "l4_l5", "l5_s1", "disc_level_naming",
+    "thecal_sac", "spinal_canal", "neural_foramen", "nerve_root", "cauda_equina", "perineural_fat",
+    "ligamentum_flavum", "facet_joint", "endplate",
+    "desiccation", "degenerative_disc_disease", "modic_changes", "osteophyte", "facet_arthropathy",
+    "spinal_stenosis", "foraminal_stenosis", "spondylolisthesis", "effacement", "impingement",
+    "contact_abutment", "compression",
+    "anteroposterior", "craniocaudal", "mm_cm", "mild", "moderate", "severe",
+}  # fmt: skip
+
+
+def found(nlp, text: str) -> set[str]:
+    doc = nlp(text.lower())
+    return {span.label_ for span in doc.spans[REPORT_TERMS_KEY]}
+
+
+def test_the_glossary_covers_the_issue_list_with_sources():
+    assert len(GLOSSARY.terms) >= 60
+    assert set(GLOSSARY.terms) >= REQUIRED
+    for term in GLOSSARY.terms.values():
+        assert term.explanation and term.patterns, term.id
+        assert set(term.sources) <= set(GLOSSARY.sources), term.id
+    assert all(source["url"].startswith("http") for source in GLOSSARY.sources.values())
+
+
+def test_no_explanation_and_no_report_reply_interprets(domain):
+    texts = [t.explanation for t in GLOSSARY.terms.values()]
+    texts += [domain["responses"][r][0]["text"] for r in domain["responses"] if r.startswith("utter_report")]
+    assert [t for t in texts if INTERPRETING.search(t)] == []
+
+
+def test_severity_words_are_explained_as_words_with_the_doctor_sentence():
+    for severity in ("mild", "moderate", "severe"):
+        explanation = GLOSSARY.terms[severity].explanation
+        assert "radiologists" in explanation.lower()
+        assert "only the patient's own doctor can say what it means for them" in explanation.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("mild biltaral foramenal narrowing", "bilateral"),
+        ("mild biltaral foramenal narrowing", "foraminal"),
+        ("DDD at L4-L5", "degenerative_disc_disease"),
+        ("HNP L5-S1", "herniation"),
+        ("small annular fissure at L4-5", "annular_fissure"),
+        ("disc desication", "desiccation"),
+    ],
+)
+def test_misspellings_and_abbreviations_are_recognised(nlp, text, term):
+    assert term in found(nlp, text)
+
+
+@pytest.mark.parametrize("message", MESSAGES, ids=lambda m: m["text"][:40])
+def test_every_expected_word_of_the_report_messages_is_recognised(nlp, message):
+    assert set(message["expect_terms"]) <= found(nlp, message["text"])
+
+
+def detect(nlp, text: str, intent: str = "faq") -> Message:
+    message = Message(
+        data={"text": text.lower(), SPACY_DOCS["text"]: nlp(text.lower()), "intent": {"name": intent}}
+    )
+    [processed] = ReportTermsDetector(ReportTermsDetector.get_default_config()).process([message])
+    return processed
+
+
+def test_report_language_becomes_explain_report_and_a_question_does_not(nlp):
+    report = detect(
+        nlp, "L5-S1: broad-based disc bulge, mild bilateral foraminal narrowing. What does this mean?"
+    )
+    assert report.get("intent")["name"] == "explain_report"
+    assert {"l5_s1", "disc_bulge", "mild"} <= set(report.get("report_terms"))
+    assert detect(nlp, "what is a disc protrusion").get("intent")["name"] == "faq"
+
+
+def test_an_emergency_keeps_its_reply_whatever_the_report_says(nlp):
+    text = "L4-L5 disc extrusion with moderate canal stenosis. since yesterday i cant feel when i need to pee"
+    assert detect(nlp, text, intent="emergency").get("intent")["name"] == "emergency"
+
+
+def test_the_reply_explains_the_most_important_words_and_offers_the_rest(dispatcher, make_tracker, domain):
+    terms = [
+        "mild",
+        "l5_s1",
+        "disc_bulge",
+        "paracentral",
+        "protrusion",
+        "foraminal_stenosis",
+        "bilateral",
+        "nerve_root",
+    ]
+    ActionExplainReport().run(
+        dispatcher, make_tracker(report_terms=terms, intent={"name": "explain_report"}), domain
+    )
+    words, more, limits = dispatcher.messages
+    assert words["response"] == "utter_report_words"
+    explained = words["words"].splitlines()
+    assert len(explained) == MAX_EXPLAINED
+    assert explained[0].startswith("- **disc bulge")  # contour words first
+    assert len(more["buttons"]) == len(terms) - MAX_EXPLAINED
+    assert all(len(b["payload"].encode()) <= 64 for b in more["buttons"])  # Telegram's limit
+    assert limits["response"] == "utter_report_limits"
+    assert "/faq" in limits["buttons"][0]["payload"]
+
+
+def test_a_word_button_explains_that_word(dispatcher, make_tracker, domain):
+    tracker = make_tracker(
+        entities=[{"entity": "term", "value": "effacement"}], intent={"name": "explain_report"}
+    )
+    ActionExplainReport().run(dispatcher, tracker, domain)
+    assert "**effacement" in dispatcher.messages[0]["words"]
+    assert report_term_payload("effacement") == '/explain_report{"term": "effacement"}'
