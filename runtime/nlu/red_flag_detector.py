@@ -30,12 +30,12 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc, Span
 
+from runtime.nlu.intents import force_intent, intent_of
 from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY
 from runtime.parse_data import OWN_CASE, RED_FLAGS
 
@@ -200,8 +200,8 @@ class RedFlagDetector(GraphComponent):
                 continue
             assessment = assess(doc)
             if assessment.intent:
-                self._set_intent(message, assessment.intent)
-            elif self._intent(message) in self._unsupported_intents(assessment):
+                force_intent(message, assessment.intent)
+            elif intent_of(message) in self._unsupported_intents(assessment):
                 self._demote_safety_intents(message)
             message.set(
                 RED_FLAGS,
@@ -210,17 +210,6 @@ class RedFlagDetector(GraphComponent):
             )
             message.set(OWN_CASE, is_own_case(doc), add_to_output=True)
         return messages
-
-    @staticmethod
-    def _intent(message: Message) -> Optional[Text]:
-        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-
-    @staticmethod
-    def _set_intent(message: Message, intent: Text) -> None:
-        forced = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != intent]
-        message.data[INTENT] = forced
-        message.data[INTENT_RANKING_KEY] = [forced, *ranking]
 
     @staticmethod
     def _unsupported_intents(assessment: Assessment) -> tuple:

@@ -21,16 +21,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
+from runtime.nlu.intents import force_intent, intent_of
 from runtime.parse_data import EXPLAIN_REPORT_INTENT, REPORT_TERMS
 
 logger = logging.getLogger(__name__)
@@ -89,17 +84,11 @@ class ReportTermsDetector(GraphComponent):
             spans = sorted(doc.spans.get(REPORT_TERMS_KEY, []), key=lambda s: s.start)
             terms = list(dict.fromkeys(span.label_ for span in spans))
             message.set(REPORT_TERMS, terms, add_to_output=True)
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            intent = intent_of(message)
             if intent in KEEP_INTENTS or not self.is_report_language(terms):
                 continue
             logger.debug(
                 "Report language (%d glossary words): %s -> %s", len(terms), intent, EXPLAIN_REPORT_INTENT
             )
-            forced = {INTENT_NAME_KEY: EXPLAIN_REPORT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            message.data[INTENT] = forced
-            message.data[INTENT_RANKING_KEY] = [
-                forced,
-                *(r for r in ranking if r.get(INTENT_NAME_KEY) != EXPLAIN_REPORT_INTENT),
-            ]
+            force_intent(message, EXPLAIN_REPORT_INTENT)
         return messages
