@@ -2,8 +2,8 @@
 person (issue #16, SAFETY.md section 4).
 
 Up to MAX_EXPLAINED words, most important first, each with its plain-words explanation from
-data/mri/glossary.yml; the others as buttons; then what a report cannot tell and who can, with
-the closest FAQ topics as buttons.
+data/mri/glossary.yml; then what a report cannot tell and who can; last, the other words and the
+closest FAQ topics as buttons.
 """
 
 from __future__ import annotations
@@ -44,11 +44,14 @@ class ActionExplainReport(Action):
             return []
         shown, more = found[:MAX_EXPLAINED], found[MAX_EXPLAINED:]
         dispatcher.utter_message(response="utter_report_words", words=explained(shown))
-        if more:
-            buttons = [{"title": short_name(t), "payload": report_term_payload(t.id)} for t in more]
-            dispatcher.utter_message(response="utter_report_more_words", buttons=buttons)
+        dispatcher.utter_message(response="utter_report_limits")
+        # All buttons on the last message: the website widget shows only the last message's.
         catalog = load_catalog()
-        topics = [t.topic for t in shown if t.topic in catalog.topics]
-        buttons = [topic_button(catalog.topics[t]) for t in list(dict.fromkeys(topics))[:MAX_TOPICS]]
-        dispatcher.utter_message(response="utter_report_limits", buttons=buttons)
+        topics = list(dict.fromkeys(t.topic for t in shown if t.topic in catalog.topics))[:MAX_TOPICS]
+        words = [{"title": short_name(t), "payload": report_term_payload(t.id)} for t in more]
+        buttons = words + [topic_button(catalog.topics[t]) for t in topics]
+        if buttons:
+            dispatcher.utter_message(
+                response="utter_report_more_words" if words else "utter_report_topics", buttons=buttons
+            )
         return []

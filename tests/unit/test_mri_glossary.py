@@ -116,15 +116,20 @@ def test_the_reply_explains_the_most_important_words_and_offers_the_rest(dispatc
     ActionExplainReport().run(
         dispatcher, make_tracker(report_terms=terms, intent={"name": "explain_report"}), domain
     )
-    words, more, limits = dispatcher.messages
+    words, limits, more = dispatcher.messages
     assert words["response"] == "utter_report_words"
     explained = words["words"].splitlines()
     assert len(explained) == MAX_EXPLAINED
     assert explained[0].startswith("- **disc bulge")  # contour words first
-    assert len(more["buttons"]) == len(terms) - MAX_EXPLAINED
-    assert all(len(b["payload"].encode()) <= 64 for b in more["buttons"])  # Telegram's limit
     assert limits["response"] == "utter_report_limits"
-    assert "/faq" in limits["buttons"][0]["payload"]
+    # every button on the last message: the widget shows only the last message's
+    assert more["response"] == "utter_report_more_words"
+    payloads = [b["payload"] for b in more["buttons"]]
+    assert [p for p in payloads if p.startswith("/explain_report")] == [
+        report_term_payload(t) for t in ("bilateral", "nerve_root")
+    ]
+    assert any(p.startswith("/faq") for p in payloads)
+    assert all(len(p.encode()) <= 64 for p in payloads)  # Telegram's limit
 
 
 def test_a_word_button_explains_that_word(dispatcher, make_tracker, domain):
