@@ -21,9 +21,19 @@ REPORT_TERM_ENTITY = "term"  # set by a glossary word's button (short: Telegram 
 PAYLOAD_PREFIX = f"/{FAQ_INTENT}"
 
 
+def button_payload(intent: str, entity: str, value: str) -> str:
+    """A button's payload: the intent with one entity, /intent{"entity": "value"}."""
+    return f"/{intent}" + json.dumps({entity: value})
+
+
+def entity_value(parse_data: dict[str, Any], entity: str) -> str | None:
+    """The value of the first entity of that name (set by a pressed button's payload)."""
+    return next((e.get("value") for e in parse_data.get("entities") or [] if e.get("entity") == entity), None)
+
+
 def faq_payload(topic_id: str) -> str:
     """The payload of a topic button: /faq{"faq_topic": "<id>"}."""
-    return PAYLOAD_PREFIX + json.dumps({TOPIC_ENTITY: topic_id})
+    return button_payload(FAQ_INTENT, TOPIC_ENTITY, topic_id)
 
 
 def topic_of_payload(text: str) -> str | None:
@@ -67,10 +77,7 @@ def topic_ranking(parse_data: dict[str, Any]) -> list[tuple[str, float]]:
 
 def button_topic(parse_data: dict[str, Any]) -> str | None:
     """The topic a pressed topic button names (its faq_topic entity)."""
-    for entity in parse_data.get("entities") or []:
-        if entity.get("entity") == TOPIC_ENTITY:
-            return entity.get("value")
-    return None
+    return entity_value(parse_data, TOPIC_ENTITY)
 
 
 def answered_topic(parse_data: dict[str, Any]) -> str | None:
@@ -89,14 +96,13 @@ def other_questions(parse_data: dict[str, Any]) -> list[str]:
 
 def report_terms(parse_data: dict[str, Any]) -> list[str]:
     """The glossary words to explain: a pressed word button's, else those found in the text."""
-    for entity in parse_data.get("entities") or []:
-        if entity.get("entity") == REPORT_TERM_ENTITY:
-            return [entity.get("value")]
-    return list(parse_data.get(REPORT_TERMS) or [])
+    pressed = entity_value(parse_data, REPORT_TERM_ENTITY)
+    return [pressed] if pressed else list(parse_data.get(REPORT_TERMS) or [])
 
 
 def report_term_payload(term_id: str) -> str:
-    return f"/{EXPLAIN_REPORT_INTENT}" + json.dumps({REPORT_TERM_ENTITY: term_id})
+    """The payload of a glossary word's button: /explain_report{"term": "<id>"}."""
+    return button_payload(EXPLAIN_REPORT_INTENT, REPORT_TERM_ENTITY, term_id)
 
 
 def own_case(parse_data: dict[str, Any]) -> bool:

@@ -134,16 +134,15 @@ def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
     return history_counts or not is_in_the_past(cues, clause, sentence)
 
 
-def is_own_case(doc: Doc) -> bool:
+def is_own_case(cues: Cues) -> bool:
     """The message speaks of the writer's own case, or of someone they are with ("I have a
     herniated disc", "my husband's scan"): a general answer gets a word that a specialist can
     say what fits their case."""
-    cues = Cues.of(doc)
     return cues.anywhere("first_person") or cues.anywhere("companion")
 
 
-def assess(doc: Doc) -> Assessment:
-    cues = Cues.of(doc)
+def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
+    cues = cues or Cues.of(doc)
     flags = []
     for span in doc.spans.get(RED_FLAGS_KEY, []):
         tier, flag, *history = span.label_.split(":")
@@ -198,7 +197,8 @@ class RedFlagDetector(GraphComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
                 continue
-            assessment = assess(doc)
+            cues = Cues.of(doc)
+            assessment = assess(doc, cues)
             if assessment.intent:
                 force_intent(message, assessment.intent)
             elif intent_of(message) in self._unsupported_intents(assessment):
@@ -208,7 +208,7 @@ class RedFlagDetector(GraphComponent):
                 [f.__dict__ for f in assessment.flags],
                 add_to_output=True,
             )
-            message.set(OWN_CASE, is_own_case(doc), add_to_output=True)
+            message.set(OWN_CASE, is_own_case(cues), add_to_output=True)
         return messages
 
     @staticmethod
