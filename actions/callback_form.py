@@ -15,9 +15,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from runtime import settings
-from runtime.templates import template_values
-
 CALLBACK_SLOTS = ("callback_consent", "callback_name", "callback_contact", "callback_time")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -66,7 +63,11 @@ class ValidateCallbackForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
     ) -> dict[str, Any]:
         """The trimmed answer if it is valid; else the slot is asked again after `invalid_response`."""
-        text = str(value or "").strip()
+        if value is None:
+            # Not an answer: the slot was cleared when the request started (rasa_sdk validates
+            # every slot set since the user's last message). Nothing to complain about.
+            return {slot: None}
+        text = str(value).strip()
         if is_valid(text):
             return {slot: text}
         dispatcher.utter_message(response=invalid_response)
@@ -89,21 +90,6 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         when = str(value or "").strip()
         return {"callback_time": when[:MAX_TIME] if when else None}
-
-
-class ActionAskCallbackConsent(Action):
-    """Asks for consent, saying what is stored, why, and for how long."""
-
-    def name(self) -> str:
-        return "action_ask_callback_consent"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        dispatcher.utter_message(
-            response="utter_ask_callback_consent", retention_days=settings.get("RETENTION_DAYS")
-        )
-        return []
 
 
 class ActionPrepareCallbackForm(Action):
@@ -129,7 +115,7 @@ class ActionCallbackSummary(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if tracker.get_slot("callback_consent") is not True:
-            dispatcher.utter_message(response="utter_callback_consent_refused", **template_values())
+            dispatcher.utter_message(response="utter_callback_consent_refused")
             return [*cleared_callback_slots(), SlotSet("handoff_reason", None)]
         dispatcher.utter_message(response="utter_callback_summary")
         return []

@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from runtime.catalog import load_catalog, topic_button
 from runtime.faq_context import resolve_topic
 from runtime.parse_data import button_topic, faq_payload, other_questions, own_case, selected_topic
-from runtime.templates import template_values
 
 SUBJECT_ENTITIES = {"procedure", "condition"}
 
@@ -50,7 +49,7 @@ class ActionAnswerFaq(Action):
             return []
 
         followups = [topic_button(catalog.topics[f]) for f in catalog.topics[topic_id].followups]
-        dispatcher.utter_message(response=f"utter_faq/{topic_id}", buttons=followups, **template_values())
+        dispatcher.utter_message(response=f"utter_faq/{topic_id}", buttons=followups)
         also = [catalog.topics[t] for t in other_questions(tracker.latest_message) if t in catalog.topics]
         if also:
             dispatcher.utter_message(response="utter_also_asked", buttons=[topic_button(t) for t in also])

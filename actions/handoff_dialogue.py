@@ -1,13 +1,13 @@
 """Handing the conversation to a person: consent, the ticket, what the user is told, staff replies.
 
-The ticket is written to the handoff store before the user is answered; notifications go
-through the store's outbox and the action server's background worker, so a notifier that is
-down never delays or breaks the reply (actions/handoff/).
+The ticket is written to the handoff store (in a worker thread, with a short lock timeout)
+before the user is answered, or kept in the durable spool when the store cannot take it now
+(runtime/handoff/intake.py). Notifications go through the store's outbox and the action
+server's background worker, so a notifier that is down never delays or breaks the reply.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,15 +16,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback_form import cleared_callback_slots
+from runtime.handoff import intake
 from runtime.handoff import settings as handoff_settings
+from runtime.handoff.intake import Intake
 from runtime.handoff.notifiers import configured_notifiers
 from runtime.handoff.office_hours import OfficeHours
 from runtime.handoff.outbox import start_background_worker
-from runtime.handoff.store import HandoffStore, Ticket
-from runtime.templates import template_values
+from runtime.handoff.spool import TicketRequest
 from runtime.wording import wording
-
-logger = logging.getLogger(__name__)
 
 
 def transcript(tracker: Tracker) -> list[dict[str, str]]:
@@ -49,10 +48,8 @@ def callback_contact(tracker: Tracker) -> dict[str, str] | None:
     }
 
 
-def save_ticket(tracker: Tracker, reason: str, priority: str) -> tuple[Ticket, bool]:
-    """Stores (or updates) the conversation's ticket and queues its notifications."""
-    store = HandoffStore.from_environment()
-    ticket, created = store.create_or_update(
+def ticket_request(tracker: Tracker, reason: str, priority: str) -> TicketRequest:
+    return TicketRequest(
         conversation_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "unknown",
         reason=reason,
@@ -61,8 +58,13 @@ def save_ticket(tracker: Tracker, reason: str, priority: str) -> tuple[Ticket, b
         contact=callback_contact(tracker) if reason == "callback" else None,
         notifier_names=tuple(configured_notifiers()),
     )
+
+
+async def save_ticket(tracker: Tracker, reason: str, priority: str) -> Intake:
+    """Stores (or updates) the conversation's ticket, or spools it, without blocking other
+    conversations; the outbox worker sends its notifications and replays the spool."""
     start_background_worker()
-    return ticket, created
+    return await intake.take(ticket_request(tracker, reason, priority))
 
 
 def who_and_when(reason: str, now: datetime | None = None) -> str:
@@ -76,50 +78,45 @@ def who_and_when(reason: str, now: datetime | None = None) -> str:
     return words["when_closed"].format(how=how, response_time=response_time, hours=hours.describe())
 
 
-def open_ticket(tracker: Tracker) -> Ticket | None:
-    return HandoffStore.from_environment().open_ticket_for(tracker.sender_id)
-
-
 class ActionOfferHandoff(Action):
     """Says what would be shared and asks; an open ticket is simply updated."""
 
     def name(self) -> str:
         return "action_offer_handoff"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if open_ticket(tracker) is not None:
-            return ActionHandoffToHuman().run(dispatcher, tracker, domain)
+        if await intake.open_ticket(tracker.sender_id) is not None:
+            return await ActionHandoffToHuman().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_offer_handoff")
         return [SlotSet("handoff_reason", tracker.get_slot("handoff_reason") or "user_request")]
+
+
+def tell_outcome(dispatcher: CollectingDispatcher, outcome: Intake, reason: str) -> None:
+    """What the patient is told: the reference, that the request waits to be passed on, or,
+    when it could not be kept at all, to call the clinic."""
+    if outcome.ticket is not None:
+        response = "utter_handoff_created" if outcome.created else "utter_handoff_existing"
+        dispatcher.utter_message(
+            response=response, reference=outcome.ticket.reference, who_and_when=who_and_when(reason)
+        )
+    elif outcome.spooled:
+        dispatcher.utter_message(response="utter_handoff_spooled", who_and_when=who_and_when(reason))
+    else:
+        dispatcher.utter_message(response="utter_handoff_lost")
 
 
 class ActionHandoffToHuman(Action):
     def name(self) -> str:
         return "action_handoff_to_human"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         reason = tracker.get_slot("handoff_reason") or "user_request"
-        ticket, created = save_ticket(tracker, reason, priority="normal")
-        dispatcher.utter_message(
-            response="utter_handoff_created" if created else "utter_handoff_existing",
-            reference=ticket.reference,
-            who_and_when=who_and_when(reason),
-            **template_values(),
-        )
+        tell_outcome(dispatcher, await save_ticket(tracker, reason, priority="normal"), reason)
         return [*cleared_callback_slots(), SlotSet("handoff_reason", None), SlotSet("fallback_count", 0.0)]
-
-
-def urgent_ticket(tracker: Tracker, reason: str) -> Ticket | None:
-    """The urgent ticket made with a safety reply; a store failure must not block that reply."""
-    try:
-        return save_ticket(tracker, reason, priority="urgent")[0]
-    except Exception:
-        logger.exception("Could not store the urgent handoff ticket for a safety reply")
-        return None
 
 
 class ActionRelayAgentMessage(Action):

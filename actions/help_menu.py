@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from runtime.catalog import MAX_BUTTONS, Group, load_catalog, topic_button
 from runtime.domain_text import response_text
-from runtime.templates import template_values
 
 TOPICS_PER_PAGE = MAX_BUTTONS - 1  # one button is kept for "More questions"
 
@@ -37,7 +36,7 @@ class ActionShowHelp(Action):
         group = catalog.group(group_id) if group_id else None
         if group is None:
             buttons = [{"title": g.title, "payload": group_payload(g.id)} for g in catalog.groups]
-            dispatcher.utter_message(response="utter_help", buttons=buttons, **template_values())
+            dispatcher.utter_message(response="utter_help", buttons=buttons)
             return []
         dispatcher.utter_message(
             response="utter_help_group",

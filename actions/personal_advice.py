@@ -16,7 +16,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from runtime.catalog import load_catalog
 from runtime.domain_text import response_text
 from runtime.parse_data import selected_confidence, selected_topic
-from runtime.templates import template_values
 
 MIN_TOPIC_CONFIDENCE = 0.5  # below this the closest topic is not general information worth giving
 
@@ -46,7 +45,5 @@ class ActionPersonalAdvice(Action):
             dispatcher.utter_message(response="utter_personal_advice", buttons=specialist_buttons(domain))
             return [SlotSet("fallback_count", 0.0)]
         dispatcher.utter_message(response="utter_personal_advice_general")
-        dispatcher.utter_message(
-            response=f"utter_faq/{topic}", buttons=specialist_buttons(domain), **template_values()
-        )
+        dispatcher.utter_message(response=f"utter_faq/{topic}", buttons=specialist_buttons(domain))
         return [SlotSet("last_faq_topic", topic), SlotSet("fallback_count", 0.0)]

@@ -8,8 +8,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from runtime.templates import template_values
-
 
 class ActionSessionStart(Action):
     def name(self) -> str:
@@ -18,5 +16,5 @@ class ActionSessionStart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_disclaimer", **template_values())
+        dispatcher.utter_message(response="utter_disclaimer")
         return [SessionStarted(), ActionExecuted("action_listen")]

@@ -17,6 +17,7 @@ RED_FLAGS = "red_flags"  # the red flags the RedFlagDetector found
 OTHER_QUESTIONS = "other_questions"  # further topics asked about, by the OtherQuestionsFinder
 REPORT_TERMS = "report_terms"  # glossary words of an MRI report found, by the ReportTermsDetector
 EXPLAIN_REPORT_INTENT = "explain_report"
+SAFETY_TIER_ENTITY = "safety_tier"  # emergency or urgent, set by the RedFlagDetector
 REPORT_TERM_ENTITY = "term"  # set by a glossary word's button (short: Telegram allows 64 bytes)
 PAYLOAD_PREFIX = f"/{FAQ_INTENT}"
 

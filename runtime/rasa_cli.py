@@ -6,6 +6,11 @@ Usage: python -m runtime.rasa_cli <rasa arguments>
 
 With `--credentials FILE`, channels whose settings are empty are left out first (one log
 line each, see runtime/channels/settings.py), so the server starts with the rest.
+
+The API token (`run --enable-api`) and the action server's token come from the environment
+or var/ (runtime/shared_secrets.py) and are added here, inside the process: on the command
+line `ps` would show them. Logs are redacted (runtime/log_privacy.py) and files it creates
+are readable by their owner only.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from runtime import settings
+from runtime import log_privacy, settings
 from runtime.settings import ROOT
+from runtime.shared_secrets import shared_secret
 
 
 def silence_library_warnings() -> None:
@@ -62,17 +68,27 @@ def startable_credentials(argv: list[str]) -> Iterator[list[str]]:
         Path(name).unlink(missing_ok=True)
 
 
+def with_api_token(argv: list[str]) -> list[str]:
+    if argv[:1] != ["run"] or "--enable-api" not in argv or "--auth-token" in argv:
+        return argv
+    return [*argv, "--auth-token", shared_secret("RASA_AUTH_TOKEN")[0]]
+
+
 def main() -> None:
     settings.load()
+    os.umask(0o077)
+    log_privacy.install()
+    os.environ["ACTION_SERVER_TOKEN"] = shared_secret("ACTION_SERVER_TOKEN")[0]  # for endpoints.yml
     silence_library_warnings()
     from rasa.__main__ import main as rasa_main
 
     from runtime import rasa_patches
 
     rasa_patches.install_action_result_validation()
+    rasa_patches.install_action_server_fallback()
     if sys.argv[1:2] == ["shell"]:
         rasa_patches.install_shell_console()
-    with startable_credentials(sys.argv[1:]) as arguments:
+    with startable_credentials(with_api_token(sys.argv[1:])) as arguments:
         sys.argv = ["rasa", *arguments]
         rasa_main()
 

@@ -1,6 +1,6 @@
 """Every patch of Rasa internals, in one place, each behind a check of the Rasa version.
 
-Rasa 3.6 has no extension point for two behaviours this project must change:
+Rasa 3.6 has no extension point for three behaviours this project must change:
 
 1. Action-result validation. `RemoteAction._validate_action_result` calls one-shot
    `jsonschema.validate()`, which checks the schema against its meta-schema and re-resolves
@@ -15,8 +15,14 @@ Rasa 3.6 has no extension point for two behaviours this project must change:
    `install_shell_console()` swaps in functions that print the whole answer (Markdown bold as
    terminal bold), then a numbered menu of the button titles (press the number, or arrows and
    Enter), and treat Ctrl-D / Ctrl-C as leaving the chat.
+3. A custom action that cannot run. When the action server is down or does not answer
+   (Rasa waits up to 300 s), Rasa logs a traceback and the user gets an empty reply, even
+   after "I can't feel my legs". `install_action_server_fallback()` wraps `RemoteAction.run`
+   with a timeout (ACTION_SERVER_TIMEOUT_SECONDS) and, on a failure, logs one line and logs
+   the events of runtime/degraded.py instead: a reply with the clinic's contact and the
+   emergency number, or the disclaimer for a new session. A form's rejection is left to Rasa.
 
-Both replace private functions, so they are installed only on the Rasa version they were
+All replace private functions, so they are installed only on the Rasa version they were
 written against (`PATCHED_RASA_VERSION`); on any other the patch is skipped with a warning
 and Rasa behaves as it ships. tests/unit/test_rasa_patches.py fails on a new Rasa so that
 whoever upgrades re-checks these.
@@ -24,6 +30,7 @@ whoever upgrades re-checks these.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -33,10 +40,17 @@ import rasa.shared.utils.cli
 from jsonschema.validators import validator_for
 from prompt_toolkit.styles import Style
 from rasa.cli import utils as cli_utils
-from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels import console
+from rasa.core.channels.channel import OutputChannel
+from rasa.core.nlg import NaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from rasa.shared.utils.io import bcolors
 
+from runtime import degraded, settings
 from runtime.channels.markdown import to_terminal
 
 logger = logging.getLogger(__name__)
@@ -144,3 +158,41 @@ def install_shell_console() -> None:
     console._print_bot_output = print_bot_output
     console._get_user_input = get_user_input
     cli_utils.payload_from_button_question = payload_from_button_question
+
+
+# --- 3. a custom action that cannot run -----------------------------------------------------
+
+_rasa_remote_run = RemoteAction.run
+
+
+def install_action_server_fallback() -> None:
+    if getattr(RemoteAction.run, "falls_back", False) or _skip("action server fallback"):
+        return
+    timeout = float(settings.get("ACTION_SERVER_TIMEOUT_SECONDS"))
+
+    async def run_or_fall_back(
+        self: RemoteAction,
+        output_channel: OutputChannel,
+        nlg: NaturalLanguageGenerator,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+    ) -> list[Event]:
+        try:
+            return await asyncio.wait_for(
+                _rasa_remote_run(self, output_channel, nlg, tracker, domain), timeout
+            )
+        except ActionExecutionRejection:
+            raise  # a form's "this slot is not filled": Rasa's own handling
+        except (RasaException, asyncio.TimeoutError) as error:
+            # One line, no tracker: the exception text can hold the request body.
+            logger.error(
+                "Action %s could not run (%s): answered without the action server",
+                self.name(),
+                type(error).__name__,
+            )
+            return await degraded.events_without_action_server(
+                self.name(), output_channel, nlg, tracker, domain
+            )
+
+    run_or_fall_back.falls_back = True  # type: ignore[attr-defined]
+    RemoteAction.run = run_or_fall_back  # type: ignore[method-assign]

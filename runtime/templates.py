@@ -31,5 +31,6 @@ def template_values() -> dict[str, str]:
     return {
         "clinic_name": os.environ["CLINIC_NAME"],
         "clinic_contact": os.environ["CLINIC_CONTACT"],
+        "retention_days": os.environ["RETENTION_DAYS"],
         **locale(),
     }

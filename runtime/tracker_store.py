@@ -10,11 +10,21 @@ as safe against corruption; a power cut can lose at most the last commits. Other
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import QueuePool
+
+CANCEL_ACTION = "action_cancel_callback"
+SENT_ACTION = "action_handoff_to_human"  # after it, the answers were sent with consent
+FORM = "callback_form"
+FORM_SLOTS = ("callback_name", "callback_contact", "callback_time")
+REMOVED = "[removed]"
 
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
@@ -24,6 +34,41 @@ def _apply_sqlite_pragmas(connection: Any, _record: Any) -> None:
     for pragma in SQLITE_PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
+
+
+def cancelled_in_latest_turn(tracker: DialogueStateTracker) -> bool:
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == CANCEL_ACTION:
+            return True
+    return False
+
+
+def answers_to_forget(events: list[tuple[Any, dict[str, Any]]]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(row, data) pairs rewritten: user messages typed while the form was asking, the form's
+    slot values and bot messages that repeated one, since the last request was sent."""
+    sent = max((i for i, (_, d) in enumerate(events) if d.get("name") == SENT_ACTION), default=-1)
+    window = events[sent + 1 :]
+    values = {
+        str(d["value"])
+        for _, d in window
+        if d.get("event") == "slot" and d.get("name") in FORM_SLOTS and d.get("value")
+    }
+    form_active = False
+    for row, data in window:
+        kind = data.get("event")
+        if kind == "active_loop":
+            form_active = data.get("name") == FORM
+        elif kind == "user" and form_active:
+            yield (
+                row,
+                {**data, "text": REMOVED, "parse_data": {**data.get("parse_data", {}), "text": REMOVED}},
+            )
+        elif kind == "slot" and data.get("name") in FORM_SLOTS and data.get("value") is not None:
+            yield row, {**data, "value": None}
+        elif kind == "bot" and any(value in (data.get("text") or "") for value in values):
+            yield row, {**data, "text": REMOVED, "data": {}}
 
 
 class TunedSQLTrackerStore(SQLTrackerStore):
@@ -43,3 +88,31 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _apply_sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+
+class PrivateSQLTrackerStore(TunedSQLTrackerStore):
+    """`type: runtime.tracker_store.PrivateSQLTrackerStore` in endpoints.yml: the tuned store
+    that also forgets a cancelled callback request (issue #11).
+
+    "Never mind" in the callback form tells the patient that nothing they typed for it was
+    kept. Rasa's store keeps every event, so when a turn ends with the form cancelled, the
+    answers typed for it since the last request sent to the clinic are rewritten in the
+    database: their text, the slot values, and bot messages that repeated them (the summary).
+    """
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        if cancelled_in_latest_turn(tracker):
+            self.forget_callback_answers(tracker.sender_id)
+
+    def forget_callback_answers(self, sender_id: str) -> None:
+        with self.session_scope() as session:
+            rows = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .order_by(self.SQLEvent.id)
+                .all()
+            )
+            for row, data in answers_to_forget([(row, json.loads(row.data)) for row in rows]):
+                row.data = json.dumps(data)
+            session.commit()

@@ -39,9 +39,10 @@ def domain() -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def handoff_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test gets its own handoff store: nothing is written under var/."""
+    """Every test gets its own handoff store and spool: nothing is written under var/."""
     url = f"sqlite:///{tmp_path / 'handoff.db'}"
     monkeypatch.setenv("HANDOFF_DB_URL", url)
+    monkeypatch.setenv("HANDOFF_SPOOL_DIR", str(tmp_path / "spool"))
     return url
 
 

@@ -1,18 +1,20 @@
-"""`make run`: start the assistant and say how to talk to it. Ctrl-C stops both servers."""
+"""`make run`: start the assistant and say how to talk to it. Ctrl-C stops both servers; a
+server that crashes meanwhile is restarted (tools/servers.py)."""
 
 from __future__ import annotations
 
 import time
 
 from runtime import settings
+from runtime.shared_secrets import secret_file
 from tools import servers, web
 
 
 def main() -> None:
     servers.exit_on_termination()
-    token, generated = servers.auth_token()
+    _, generated = servers.auth_token()
     if generated:
-        print(f"Generated an API token for local use (kept in {servers.TOKEN_FILE}): {token}")
+        print(f"Generated an API token for local use, kept in {secret_file('RASA_AUTH_TOKEN')} (mode 0600).")
     print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
     # The page's port first: a port in use fails in a second, not after the model has loaded.
     with web.demo_page(servers.server_environment()) as page_url, servers.assistant() as running:
@@ -27,7 +29,8 @@ The spine FAQ assistant is running at {url}
   Website widget: open {page_url} (demo page; socket.io at {url}/socket.io)
   Terminal chat:  make shell (in another terminal)
   HTTP API:       {url}/model/parse etc., with ?token=<RASA_AUTH_TOKEN or var/auth_token>
-  Logs:           {log_dir}/rasa.log and {log_dir}/actions.log
+  Health:         {url}/webhooks/health/ (action server and handoff store)
+  Logs:           {log_dir}/rasa.log, {log_dir}/actions.log and {log_dir}/supervisor.log
 Press Ctrl-C to stop.""",
             flush=True,
         )

@@ -3,12 +3,15 @@ unsigned requests) with replies in Slack's own formatting and a configurable API
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
+from sanic import Blueprint
 from slack_sdk.web.async_client import AsyncWebClient
 
+from runtime.channels.inbound import screening
 from runtime.channels.markdown import to_slack_mrkdwn
 
 # Rasa's Slack output sends at most this many buttons as blocks (Slack's actions block limit).
@@ -61,6 +64,10 @@ class SlackChannel(SlackInput):
         channel.slack_channel = channel.slack_channel or None  # empty: no extra channel to answer in
         channel.api_url = (credentials or {}).get("api_url") or None
         return channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's, with the size limit and payload check of runtime/channels/inbound.py."""
+        return super().blueprint(screening(on_new_message))
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
         """Replies go where the message came from. Without one (a staff reply relayed later),

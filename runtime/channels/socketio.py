@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -10,11 +11,25 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from runtime.channels.inbound import screening
+
+logger = logging.getLogger(__name__)
+
 
 def origins_list(value: str | list[str] | None) -> list[str]:
     if isinstance(value, list):
         return value
     return [origin.strip() for origin in (value or "").split(",") if origin.strip()]
+
+
+def message_problem(data: Any, needs_session: bool) -> str | None:
+    if not isinstance(data, dict):
+        return "not an object"
+    if not isinstance(data.get("message"), str):
+        return "no string message"
+    if needs_session and not isinstance(data.get("session_id"), str):
+        return "no session id"
+    return None
 
 
 class ClinicSocketIOInput(SocketIOInput):
@@ -24,6 +39,10 @@ class ClinicSocketIOInput(SocketIOInput):
     - With session_persistence, Rasa 3.6 calls python-socketio 5's `enter_room` coroutine
       without awaiting it (RasaHQ/rasa#13027), so the browser never joins its session's
       room and gets no replies; the session_request handler here awaits it.
+    - A message event that is not an object with a string `message` (and a session id, with
+      session_persistence) is dropped with one log line; Rasa's handler would raise. The
+      size limit and payload check of runtime/channels/inbound.py apply, and the client's
+      address is kept as the message's `source`, whatever `customData` says.
     """
 
     @classmethod
@@ -33,8 +52,24 @@ class ClinicSocketIOInput(SocketIOInput):
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        socketio_webhook = super().blueprint(on_new_message)
+        socketio_webhook = super().blueprint(screening(on_new_message))
         sio = self.sio
+        namespace = self.namespace or "/"
+        rasa_handle_message = sio.handlers[namespace][self.user_message_evt]
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any) -> None:
+            problem = message_problem(data, self.session_persistence)
+            if problem:
+                logger.warning("Dropped a widget message event: %s", problem)
+                return
+            environ = sio.get_environ(sid, namespace) or {}
+            request = environ.get("sanic.request")
+            source = (request.remote_addr or request.ip) if request is not None else None
+            custom = data.get(self.metadata_key)
+            metadata = custom if isinstance(custom, dict) else {}
+            await rasa_handle_message(sid, {**data, self.metadata_key: {**metadata, "source": source}})
+
         sio.eio.cors_allowed_origins = self.cors_allowed_origins or None  # None: same origin only
 
         @sio.on("session_request", namespace=self.namespace)

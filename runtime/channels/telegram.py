@@ -23,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from runtime.channels.inbound import screening
 from runtime.channels.markdown import to_telegram_html
 
 logger = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class SecureTelegramInput(TelegramInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self.register_webhook()
-        telegram_webhook = super().blueprint(on_new_message)
+        telegram_webhook = super().blueprint(screening(on_new_message))
 
         @telegram_webhook.middleware("request")
         async def check_update(request: Request) -> HTTPResponse | None:

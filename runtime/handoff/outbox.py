@@ -13,6 +13,7 @@ import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from runtime.handoff.intake import replay_spool, spool
 from runtime.handoff.notifiers import Notifier, configured_notifiers
 from runtime.handoff.settings import load_settings
 from runtime.handoff.store import HandoffStore, OutboxItem, utcnow
@@ -91,6 +92,7 @@ class OutboxWorker(threading.Thread):
     ) -> None:
         super().__init__(name="handoff-outbox", daemon=True)
         self.store = store or HandoffStore.from_environment()
+        self.spool = spool()
         self.notifiers = configured_notifiers() if notifiers is None else notifiers
         self.interval = load_settings().outbox_interval_seconds if interval is None else interval
         self._stopping = threading.Event()
@@ -102,6 +104,7 @@ class OutboxWorker(threading.Thread):
 
     def run_once(self) -> int:
         try:
+            replay_spool(self.store, self.spool)
             return deliver_due(self.store, self.notifiers)
         except Exception:
             # A database that is briefly locked or down must not end notifications for good.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -17,6 +18,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "HANDOFF_DB_URL": (
         "sqlite:///var/handoff.db",
         "Where tickets live: any SQLAlchemy URL; a relative SQLite path is relative to the project root.",
+    ),
+    "HANDOFF_DB_LOCK_TIMEOUT_SECONDS": (
+        "1",
+        "How long a ticket write waits for a locked database before the ticket goes to the spool.",
+    ),
+    "HANDOFF_SPOOL_DIR": (
+        "var/spool/tickets",
+        "Tickets that could not be stored yet wait here (one fsync'd file each) until the database is back.",
     ),
     "HANDOFF_SLACK_WEBHOOK_URL": ("", "Slack incoming-webhook URL for new tickets (empty = off)."),
     "HANDOFF_WEBHOOK_URL": (
@@ -52,6 +61,8 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 @dataclass(frozen=True)
 class HandoffSettings:
     db_url: str
+    db_lock_timeout_seconds: float
+    spool_dir: Path
     slack_webhook_url: str
     webhook_url: str
     webhook_secret: str
@@ -100,6 +111,8 @@ def load_settings() -> HandoffSettings:
     """Reads every handoff setting now, so a changed environment (tests, .env) is seen."""
     return HandoffSettings(
         db_url=resolve_db_url(raw("HANDOFF_DB_URL")),
+        db_lock_timeout_seconds=float(raw("HANDOFF_DB_LOCK_TIMEOUT_SECONDS")),
+        spool_dir=ops_settings.ROOT / raw("HANDOFF_SPOOL_DIR"),
         slack_webhook_url=raw("HANDOFF_SLACK_WEBHOOK_URL"),
         webhook_url=raw("HANDOFF_WEBHOOK_URL"),
         webhook_secret=raw("HANDOFF_WEBHOOK_SECRET"),

@@ -52,6 +52,7 @@ OUTBOX_STATUSES = ("pending", "delivered", "failed")
 MAX_ERROR_LENGTH = 500
 # Create retries after an IntegrityError: a reference collision or a concurrent first ticket.
 MAX_CREATE_TRIES = 5
+DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; the servers use HANDOFF_DB_LOCK_TIMEOUT_SECONDS
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -226,17 +227,28 @@ def require(value: str, allowed: tuple[str, ...], what: str) -> str:
     return value
 
 
-def make_engine(url: str) -> Engine:
-    """hide_parameters: a database error must not put a transcript into the logs (SAFETY.md 6)."""
+def make_engine(url: str, lock_timeout: float) -> Engine:
+    """hide_parameters: a database error must not put a transcript into the logs (SAFETY.md 6).
+
+    lock_timeout: how long a statement waits for another's lock. Short, so a locked or slow
+    database fails fast and the ticket goes to the spool instead of keeping the patient waiting."""
     parsed = make_url(url)
+    milliseconds = int(lock_timeout * 1000)
+    if parsed.get_backend_name() == "postgresql":
+        options = f"-c lock_timeout={milliseconds} -c statement_timeout={milliseconds * 5}"
+        connect_args = {"connect_timeout": max(1, round(lock_timeout * 2)), "options": options}
+        return sa.create_engine(
+            url, future=True, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args
+        )
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        Path(database).touch(mode=0o600, exist_ok=True)  # tickets hold patients' words: owner only
     # The action server, the outbox worker and the staff CLI are separate processes on one file:
-    # wait for each other's locks instead of failing at once.
-    engine = sa.create_engine(url, future=True, hide_parameters=True, connect_args={"timeout": 30})
+    # each waits briefly for the others' locks instead of failing at once.
+    engine = sa.create_engine(url, future=True, hide_parameters=True, connect_args={"timeout": lock_timeout})
     serialize_sqlite_transactions(engine)
     return engine
 
@@ -300,9 +312,14 @@ _shared_lock = threading.Lock()
 
 
 class HandoffStore:
-    def __init__(self, url: str, reference_factory: Callable[[], str] = new_reference) -> None:
+    def __init__(
+        self,
+        url: str,
+        reference_factory: Callable[[], str] = new_reference,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, lock_timeout)
         self._new_reference = reference_factory
         self._schema_ready = False
         self._schema_lock = threading.Lock()
@@ -310,10 +327,11 @@ class HandoffStore:
     @classmethod
     def from_environment(cls) -> HandoffStore:
         """The store at HANDOFF_DB_URL, one per URL and process (engines pool connections)."""
-        url = load_settings().db_url
+        config = load_settings()
+        url = config.db_url
         with _shared_lock:
             if url not in _shared_stores:
-                _shared_stores[url] = cls(url)
+                _shared_stores[url] = cls(url, lock_timeout=config.db_lock_timeout_seconds)
             return _shared_stores[url]
 
     def dispose(self) -> None:

@@ -27,6 +27,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -37,7 +43,7 @@ from spacy.tokens import Doc, Span
 
 from runtime.nlu.intents import force_intent, intent_of
 from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY
-from runtime.parse_data import OWN_CASE, RED_FLAGS
+from runtime.parse_data import OWN_CASE, RED_FLAGS, SAFETY_TIER_ENTITY, safety_tier
 
 SAFETY_INTENTS = ("emergency", "crisis")
 SENTENCE_ENDS = {".", "!", "?"}
@@ -209,7 +215,24 @@ class RedFlagDetector(GraphComponent):
                 add_to_output=True,
             )
             message.set(OWN_CASE, is_own_case(cues), add_to_output=True)
+            if intent_of(message) == "emergency":
+                self._mark_tier(message)
         return messages
+
+    @staticmethod
+    def _mark_tier(message: Message) -> None:
+        """The tier as an entity: its slot picks the emergency or urgent wording of
+        utter_emergency in the Rasa server, with no action server involved."""
+        tier = safety_tier({INTENT: message.get(INTENT), RED_FLAGS: message.get(RED_FLAGS)})
+        text = message.get(TEXT) or ""
+        entity = {
+            ENTITY_ATTRIBUTE_TYPE: SAFETY_TIER_ENTITY,
+            ENTITY_ATTRIBUTE_VALUE: tier,
+            ENTITY_ATTRIBUTE_START: 0,
+            ENTITY_ATTRIBUTE_END: len(text),
+            EXTRACTOR: RedFlagDetector.__name__,
+        }
+        message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
 
     @staticmethod
     def _unsupported_intents(assessment: Assessment) -> tuple:

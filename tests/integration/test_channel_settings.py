@@ -25,7 +25,11 @@ def test_channels_with_empty_settings_are_left_out_with_one_line_each(caplog):
     with caplog.at_level(logging.INFO, logger="runtime.channels.settings"):
         started = startable_channels(CREDENTIALS, env)
 
-    assert set(started) == {"rest", "runtime.channels.socketio.ClinicSocketIOInput"}
+    assert set(started) == {
+        "runtime.channels.rest.CheckedRestInput",
+        "runtime.channels.socketio.ClinicSocketIOInput",
+        "runtime.channels.health.HealthChannel",
+    }
     assert caplog.messages == [
         "Channel SlackChannel not started: SLACK_SIGNING_SECRET not set.",
         "Channel SecureTelegramInput not started: "

@@ -31,12 +31,6 @@ def test_answers_the_selected_topic_with_its_followups(dispatcher, make_tracker,
     ]
 
 
-def test_fills_safety_placeholders_of_the_answer(dispatcher, make_tracker, domain):
-    tracker = make_tracker(response_selector=selector_ranking(("when_to_see_doctor", 0.9)))
-    run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["emergency_number"] == "911"
-
-
 def test_follow_up_without_subject_uses_the_topic_in_context(dispatcher, make_tracker, domain):
     tracker = make_tracker(
         slots={"last_faq_topic": "what_is_discectomy"},

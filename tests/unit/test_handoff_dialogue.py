@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import sqlite3
+import time
 from datetime import datetime, timezone
+
+from sqlalchemy.engine import make_url
 
 from actions.handoff_dialogue import (
     ActionHandoffToHuman,
@@ -11,7 +17,8 @@ from actions.handoff_dialogue import (
     transcript,
     who_and_when,
 )
-from actions.safety import ActionSafetyReply
+from actions.safety import ActionUrgentTicket
+from runtime.handoff.intake import replay_spool, spool
 from runtime.handoff.store import HandoffStore
 
 EVENTS = [
@@ -26,6 +33,11 @@ CALLBACK_SLOTS = {
     "callback_time": "mornings",
     "handoff_reason": "callback",
 }
+
+
+def run(action, dispatcher, tracker, domain):
+    result = action.run(dispatcher, tracker, domain)
+    return asyncio.run(result) if inspect.isawaitable(result) else result
 
 
 def tracker_with(make_tracker, **kwargs):
@@ -44,7 +56,7 @@ def test_transcript_holds_only_user_and_bot_texts_with_times(make_tracker):
 
 
 def test_offer_asks_for_consent_before_anything_is_stored(dispatcher, make_tracker, domain, handoff_db):
-    events = ActionOfferHandoff().run(dispatcher, tracker_with(make_tracker), domain)
+    events = run(ActionOfferHandoff(), dispatcher, tracker_with(make_tracker), domain)
     assert dispatcher.messages[0]["response"] == "utter_offer_handoff"
     assert events[0]["value"] == "user_request"
     assert HandoffStore(handoff_db).list_tickets() == []
@@ -54,7 +66,7 @@ def test_agreed_handoff_stores_the_ticket_and_tells_the_reference(
     dispatcher, make_tracker, domain, handoff_db
 ):
     tracker = tracker_with(make_tracker, slots={"handoff_reason": "user_request"})
-    ActionHandoffToHuman().run(dispatcher, tracker, domain)
+    run(ActionHandoffToHuman(), dispatcher, tracker, domain)
 
     [ticket] = HandoffStore(handoff_db).list_tickets()
     assert ticket.reason == "user_request" and ticket.priority == "normal" and ticket.contact is None
@@ -69,9 +81,9 @@ def test_asking_again_updates_the_open_ticket_and_reminds_the_reference(
     dispatcher, make_tracker, domain, handoff_db
 ):
     tracker = tracker_with(make_tracker)
-    ActionHandoffToHuman().run(dispatcher, tracker, domain)
+    run(ActionHandoffToHuman(), dispatcher, tracker, domain)
     dispatcher.messages.clear()
-    ActionOfferHandoff().run(dispatcher, tracker, domain)
+    run(ActionOfferHandoff(), dispatcher, tracker, domain)
 
     [ticket] = HandoffStore(handoff_db).list_tickets()
     assert dispatcher.messages[0]["response"] == "utter_handoff_existing"
@@ -79,13 +91,13 @@ def test_asking_again_updates_the_open_ticket_and_reminds_the_reference(
 
 
 def test_contact_details_are_stored_only_with_consent(dispatcher, make_tracker, domain, handoff_db):
-    ActionHandoffToHuman().run(dispatcher, tracker_with(make_tracker, slots=CALLBACK_SLOTS), domain)
+    run(ActionHandoffToHuman(), dispatcher, tracker_with(make_tracker, slots=CALLBACK_SLOTS), domain)
     [ticket] = HandoffStore(handoff_db).list_tickets()
     assert ticket.contact is None
 
     other = make_tracker(slots={**CALLBACK_SLOTS, "callback_consent": True})
     other.sender_id = "someone-else"
-    ActionHandoffToHuman().run(dispatcher, other, domain)
+    run(ActionHandoffToHuman(), dispatcher, other, domain)
     stored = {t.conversation_id: t for t in HandoffStore(handoff_db).list_tickets()}
     assert stored["someone-else"].contact == {
         "name": "Jo Example",
@@ -94,26 +106,54 @@ def test_contact_details_are_stored_only_with_consent(dispatcher, make_tracker, 
     }
 
 
-def test_safety_reply_makes_an_urgent_ticket_without_asking(dispatcher, make_tracker, domain, handoff_db):
+def test_a_safety_reply_is_followed_by_an_urgent_ticket_without_asking(
+    dispatcher, make_tracker, domain, handoff_db
+):
     tracker = make_tracker(
         intent={"name": "emergency"}, red_flags=[{"flag": "both_legs", "tier": "emergency", "text": "x"}]
     )
-    ActionSafetyReply().run(dispatcher, tracker, domain)
+    run(ActionUrgentTicket(), dispatcher, tracker, domain)
 
     [ticket] = HandoffStore(handoff_db).list_tickets()
     assert (ticket.priority, ticket.reason) == ("urgent", "emergency")
-    assert [m["response"] for m in dispatcher.messages] == ["utter_emergency", "utter_urgent_handoff"]
-    assert dispatcher.messages[1]["reference"] == ticket.reference
+    assert [m["response"] for m in dispatcher.messages] == ["utter_urgent_handoff"]
+    assert dispatcher.messages[0]["reference"] == ticket.reference
 
 
-def test_a_broken_store_never_blocks_the_safety_reply(
+def test_a_locked_store_spools_the_ticket_at_once_and_it_is_stored_when_the_lock_goes(
+    dispatcher, make_tracker, domain, handoff_db, monkeypatch
+):
+    """A real lock: another connection holds BEGIN EXCLUSIVE on the database file."""
+    monkeypatch.setenv("HANDOFF_DB_LOCK_TIMEOUT_SECONDS", "0.2")
+    HandoffStore(handoff_db).list_tickets()  # creates the schema
+    holder = sqlite3.connect(make_url(handoff_db).database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    started = time.monotonic()
+    run(ActionUrgentTicket(), dispatcher, make_tracker(intent={"name": "crisis"}), domain)
+    waited = time.monotonic() - started
+    assert [m["response"] for m in dispatcher.messages] == ["utter_urgent_handoff_spooled"]
+    assert len(spool().waiting()) == 1
+    assert waited < 5, "the reply waited for the lock instead of spooling"
+
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert replay_spool(HandoffStore(handoff_db), spool()) == 1
+    [ticket] = HandoffStore(handoff_db).list_tickets()
+    assert (ticket.priority, ticket.reason) == ("urgent", "crisis")
+    assert spool().waiting() == []
+
+
+def test_when_neither_store_nor_spool_can_take_it_the_user_is_told_to_call(
     dispatcher, make_tracker, domain, monkeypatch, tmp_path
 ):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
     monkeypatch.setenv("HANDOFF_DB_URL", f"sqlite:///{not_a_folder / 'handoff.db'}")
-    ActionSafetyReply().run(dispatcher, make_tracker(intent={"name": "crisis"}), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_crisis", "utter_offer_person_urgent"]
+    monkeypatch.setenv("HANDOFF_SPOOL_DIR", str(not_a_folder / "spool"))
+    run(ActionUrgentTicket(), dispatcher, make_tracker(intent={"name": "crisis"}), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_offer_person_urgent"]
+    run(ActionHandoffToHuman(), dispatcher, make_tracker(), domain)
+    assert dispatcher.messages[-1]["response"] == "utter_handoff_lost"
 
 
 def test_outside_office_hours_the_user_is_told_so(monkeypatch):
@@ -131,7 +171,7 @@ def test_agent_message_is_shown_to_the_user(dispatcher, make_tracker, domain):
     tracker = make_tracker(
         intent={"name": "agent_message"}, entities=[{"entity": "agent_message", "value": "Hi!"}]
     )
-    ActionRelayAgentMessage().run(dispatcher, tracker, domain)
+    run(ActionRelayAgentMessage(), dispatcher, tracker, domain)
     assert dispatcher.messages[0] == {
         **dispatcher.messages[0],
         "response": "utter_agent_message",

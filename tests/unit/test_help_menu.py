@@ -17,7 +17,6 @@ def test_help_shows_the_disclaimer_and_five_groups(dispatcher, make_tracker, dom
 
     [message] = dispatcher.messages
     assert message["response"] == "utter_help"
-    assert message["emergency_number"] == "911"
     assert [b["title"] for b in message["buttons"]] == [
         "Disc problems",
         "Back pain",

@@ -1,0 +1,83 @@
+"""What every channel does with a user's message before Rasa sees it (issue #11).
+
+Each channel of credentials.yml wraps Rasa's `on_new_message` with `screening`:
+
+- A message longer than MAX_MESSAGE_CHARS is not passed on (nothing is stored, no NLU runs):
+  the user is asked, in their channel, for a shorter message and given the emergency number.
+- A `/intent{...}` payload counts only if the bot offered a button with exactly that payload
+  in this conversation. Anything else that starts with "/" (a forged `/agent_message`, a
+  typed `/emergency`) is treated as the text it is, without the slash: staff tools reach the
+  conversation through the authenticated HTTP API, never through a channel.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import BotUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Sanic
+
+from runtime import settings
+from runtime.templates import template_values
+from runtime.wording import wording
+
+logger = logging.getLogger(__name__)
+
+PAYLOAD_PREFIX = "/"
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+def max_message_chars() -> int:
+    settings.load()
+    return int(os.environ["MAX_MESSAGE_CHARS"])
+
+
+def too_long_reply() -> str:
+    return wording("channels")["too_long"].format(limit=max_message_chars(), **template_values())
+
+
+def offered_payloads(tracker: DialogueStateTracker | None) -> set[str]:
+    if tracker is None:
+        return set()
+    return {
+        str(button.get("payload", "")).strip()
+        for event in tracker.events
+        if isinstance(event, BotUttered)
+        for button in (event.data or {}).get("buttons") or []
+    }
+
+
+async def conversation(sender_id: str) -> DialogueStateTracker | None:
+    """The conversation as the Rasa server's tracker store holds it."""
+    agent = Sanic.get_app().ctx.agent  # the Rasa server has one app
+    return await agent.tracker_store.retrieve(sender_id)
+
+
+async def accepted_text(text: str, sender_id: str) -> str:
+    if not text.startswith(PAYLOAD_PREFIX):
+        return text
+    if text in offered_payloads(await conversation(sender_id)):
+        return text
+    logger.warning("A payload the bot did not offer was sent; it is treated as text")
+    return text.lstrip(PAYLOAD_PREFIX).strip()
+
+
+def screening(on_new_message: Handler) -> Handler:
+    async def screen_then_handle(message: UserMessage) -> Any:
+        text = message.text or ""
+        if len(text) > max_message_chars():
+            logger.info(
+                "A message of %d characters was not passed on (limit %d)", len(text), max_message_chars()
+            )
+            await message.output_channel.send_text_message(message.sender_id, too_long_reply())
+            return None
+        message.text = await accepted_text(text, message.sender_id)
+        return await on_new_message(message)
+
+    return screen_then_handle
