@@ -15,6 +15,7 @@ from runtime.settings import ROOT
 from tools import servers
 
 SLACK = "runtime.channels.slack.SlackChannel"
+REST = "runtime.channels.rest.CheckedRestInput"
 TELEGRAM = "runtime.channels.telegram.SecureTelegramInput"
 CREDENTIALS = yaml.safe_load((ROOT / "credentials.yml").read_text())
 
@@ -56,7 +57,7 @@ def test_rasa_cli_points_rasa_at_the_filtered_copy_and_removes_it():
     with startable_credentials(["run", "--credentials", "credentials.yml", "--port", "1"]) as argv:
         copy = argv[2]
         assert argv[:2] == ["run", "--credentials"] and argv[3:] == ["--port", "1"]
-        assert copy != "credentials.yml" and "rest" in yaml.safe_load(Path(copy).read_text())
+        assert copy != "credentials.yml" and REST in yaml.safe_load(Path(copy).read_text())
     assert not (ROOT / copy).exists()
 
 

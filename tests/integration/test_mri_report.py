@@ -53,8 +53,14 @@ def test_a_red_flag_beside_a_report_gets_the_safety_reply_first(chat, message):
 
 
 def test_a_word_button_explains_that_word(chat):
-    replies = conversation(chat, '/explain_report{"term": "effacement"}')
-    assert f"**{GLOSSARY.terms['effacement'].term}**" in replies[0]["text"]
+    """The buttons offered for the words not explained yet: pressing one explains it."""
+    report = next(m["text"] for m in MESSAGES if len(m["expect_terms"]) >= 12)
+    sender = f"mri-button-{len(report)}"
+    offered = [b["payload"] for r in chat(sender, report) for b in r.get("buttons", [])]
+    payload = next(p for p in offered if p.startswith("/explain_report"))
+    term = re.search(r'"term": "([^"]+)"', payload).group(1)
+    replies = chat(sender, payload)
+    assert f"**{GLOSSARY.terms[term].term}**" in replies[0]["text"]
 
 
 def test_the_share_of_report_messages_answered_with_their_words(chat):

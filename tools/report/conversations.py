@@ -17,6 +17,7 @@ from tools.report.privacy import shown_text
 from tools.report.store import Event, by_sender, read_events
 
 SAFETY_TIERS = ("emergency", "urgent", "crisis")
+SAFETY_REPLIES = ("utter_emergency", "utter_crisis")  # sent by the safety rules
 UNANSWERED_INTENTS = {"nlu_fallback": "fallback", "out_of_scope": "out of scope"}
 # --- What happened in the conversations -----------------------------------------------------------
 
@@ -127,7 +128,7 @@ class ConversationReader:
                 elif event.action == "action_handoff_to_human":
                     report.handoffs[slots.get("handoff_reason") or "user_request"] += 1
                     self.handoff_senders.add((event.sender, session))
-                elif event.action == "action_safety_reply":
+                elif event.action in SAFETY_REPLIES:
                     tier = safety_tier(parse_data)
                     report.handoffs["crisis" if tier == "crisis" else "emergency"] += 1
                     self.handoff_senders.add((event.sender, session))

@@ -9,7 +9,8 @@ Reads the `events` table of Rasa's SQL tracker store and shows:
 - what it could not answer: `nlu_fallback` and `out_of_scope` messages grouped by similarity
   (TF-IDF, agglomerative clustering), with how many people asked and example texts;
 - the "Did you mean ...?" choices (the `/faq...` button payloads sent after `action_did_you_mean`);
-- handoffs (`action_handoff_to_human` by reason, `action_safety_reply`) and the handoff rate;
+- handoffs (`action_handoff_to_human` by reason, the safety replies `utter_emergency` and
+  `utter_crisis`) and the handoff rate;
 - safety replies by tier and red flag (parse data `red_flags`).
 
 Writes a terminal table, a self-contained HTML page (charts inline as base64 PNG) and the
