@@ -64,7 +64,8 @@ async def save_ticket(tracker: Tracker, reason: str, priority: str) -> Intake:
     """Stores (or updates) the conversation's ticket, or spools it, without blocking other
     conversations; the outbox worker sends its notifications and replays the spool."""
     start_background_worker()
-    return await intake.take(ticket_request(tracker, reason, priority))
+    source = (tracker.latest_message.get("metadata") or {}).get("source")
+    return await intake.take(ticket_request(tracker, reason, priority), source)
 
 
 def who_and_when(reason: str, now: datetime | None = None) -> str:
@@ -103,6 +104,8 @@ def tell_outcome(dispatcher: CollectingDispatcher, outcome: Intake, reason: str)
         )
     elif outcome.spooled:
         dispatcher.utter_message(response="utter_handoff_spooled", who_and_when=who_and_when(reason))
+    elif outcome.limited:
+        dispatcher.utter_message(response="utter_handoff_limited")
     else:
         dispatcher.utter_message(response="utter_handoff_lost")
 

@@ -12,9 +12,10 @@ import asyncio
 import logging
 from dataclasses import asdict, dataclass
 
+from runtime.handoff.limits import SourceLimiter
 from runtime.handoff.settings import load_settings
 from runtime.handoff.spool import TicketRequest, TicketSpool
-from runtime.handoff.store import HandoffStore, Ticket
+from runtime.handoff.store import HandoffStore, Ticket, TicketLimitReached
 
 log = logging.getLogger(__name__)
 
@@ -24,24 +25,42 @@ class Intake:
     ticket: Ticket | None  # stored now
     created: bool = False  # a new ticket, not the conversation's open one brought up to date
     spooled: bool = False  # not stored yet, kept in the spool
-
-    @property
-    def lost(self) -> bool:
-        return self.ticket is None and not self.spooled
+    limited: bool = False  # not taken: too many requests from this conversation or source
 
 
-def store_request(store: HandoffStore, request: TicketRequest) -> tuple[Ticket, bool]:
-    return store.create_or_update(**asdict(request))
+def store_request(
+    store: HandoffStore, request: TicketRequest, max_new_per_hour: int | None = None
+) -> tuple[Ticket, bool]:
+    return store.create_or_update(**asdict(request), max_new_per_hour=max_new_per_hour)
+
+
+_source_limiter: SourceLimiter | None = None
+
+
+def source_limiter() -> SourceLimiter:
+    global _source_limiter
+    per_hour = load_settings().max_tickets_per_source_per_hour
+    if _source_limiter is None or _source_limiter.per_hour != per_hour:
+        _source_limiter = SourceLimiter(per_hour)
+    return _source_limiter
 
 
 def spool() -> TicketSpool:
     return TicketSpool(load_settings().spool_dir)
 
 
-async def take(request: TicketRequest) -> Intake:
+async def take(request: TicketRequest, source: str | None = None) -> Intake:
+    if not source_limiter().allow(source):
+        log.warning("Handoff ticket refused: too many requests from one source in the last hour")
+        return Intake(None, limited=True)
+    limit = load_settings().max_tickets_per_conversation_per_hour
     try:
-        ticket, created = await asyncio.to_thread(store_request, HandoffStore.from_environment(), request)
+        store = HandoffStore.from_environment()
+        ticket, created = await asyncio.to_thread(store_request, store, request, limit)
         return Intake(ticket, created)
+    except TicketLimitReached:
+        log.warning("Handoff ticket refused: too many new tickets for one conversation in the last hour")
+        return Intake(None, limited=True)
     except Exception as error:  # any store failure: the spool is the fallback, never the patient
         log.warning("Handoff store unavailable (%s); the ticket waits in the spool", type(error).__name__)
     try:

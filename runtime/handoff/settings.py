@@ -27,6 +27,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "var/spool/tickets",
         "Tickets that could not be stored yet wait here (one fsync'd file each) until the database is back.",
     ),
+    "HANDOFF_MAX_TICKETS_PER_CONVERSATION_PER_HOUR": (
+        "3",
+        "New tickets one conversation can open in an hour (an open ticket is updated instead).",
+    ),
+    "HANDOFF_MAX_TICKETS_PER_SOURCE_PER_HOUR": (
+        "20",
+        "Ticket requests from one client address in an hour, per action server process.",
+    ),
     "HANDOFF_SLACK_WEBHOOK_URL": ("", "Slack incoming-webhook URL for new tickets (empty = off)."),
     "HANDOFF_WEBHOOK_URL": (
         "",
@@ -63,6 +71,8 @@ class HandoffSettings:
     db_url: str
     db_lock_timeout_seconds: float
     spool_dir: Path
+    max_tickets_per_conversation_per_hour: int
+    max_tickets_per_source_per_hour: int
     slack_webhook_url: str
     webhook_url: str
     webhook_secret: str
@@ -113,6 +123,8 @@ def load_settings() -> HandoffSettings:
         db_url=resolve_db_url(raw("HANDOFF_DB_URL")),
         db_lock_timeout_seconds=float(raw("HANDOFF_DB_LOCK_TIMEOUT_SECONDS")),
         spool_dir=ops_settings.ROOT / raw("HANDOFF_SPOOL_DIR"),
+        max_tickets_per_conversation_per_hour=int(raw("HANDOFF_MAX_TICKETS_PER_CONVERSATION_PER_HOUR")),
+        max_tickets_per_source_per_hour=int(raw("HANDOFF_MAX_TICKETS_PER_SOURCE_PER_HOUR")),
         slack_webhook_url=raw("HANDOFF_SLACK_WEBHOOK_URL"),
         webhook_url=raw("HANDOFF_WEBHOOK_URL"),
         webhook_secret=raw("HANDOFF_WEBHOOK_SECRET"),

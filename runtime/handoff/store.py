@@ -55,6 +55,10 @@ MAX_CREATE_TRIES = 5
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; the servers use HANDOFF_DB_LOCK_TIMEOUT_SECONDS
 
 
+class TicketLimitReached(Exception):
+    """No new ticket now: the conversation or its source asked for too many recently."""
+
+
 class UTCDateTime(sa.types.TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite has no time zones)."""
 
@@ -350,9 +354,12 @@ class HandoffStore:
         notifier_names: Iterable[str] = (),
         *,
         now: datetime | None = None,
+        max_new_per_hour: int | None = None,
     ) -> tuple[Ticket, bool]:
         """The conversation's open ticket brought up to date (False), or a new one with its
-        outbox rows (True). Contact is stored only when given: the caller asked for consent."""
+        outbox rows (True). Contact is stored only when given: the caller asked for consent.
+        With max_new_per_hour, a conversation that had that many new tickets in the last hour
+        gets no other one (TicketLimitReached): a script must not flood the clinic's queue."""
         require(reason, REASONS, "reason")
         require(priority, PRIORITIES, "priority")
         if contact is not None and not isinstance(contact, Mapping):
@@ -367,6 +374,8 @@ class HandoffStore:
                     row = self._active_row(connection, conversation_id)
                     if row is not None:
                         return self._update_active(connection, row, entries, priority, contact, moment), False
+                    if max_new_per_hour is not None:
+                        self._check_limit(connection, conversation_id, max_new_per_hour, moment)
                     ticket = self._insert_ticket(
                         connection, conversation_id, channel, reason, priority, entries, contact, moment
                     )
@@ -549,6 +558,14 @@ class HandoffStore:
         if row is None:
             raise KeyError(f"No handoff ticket {wanted}")
         return row
+
+    @staticmethod
+    def _check_limit(connection: Connection, conversation_id: str, limit: int, now: datetime) -> None:
+        query = sa.select(sa.func.count()).where(
+            tickets.c.conversation_id == conversation_id, tickets.c.created_at > now - timedelta(hours=1)
+        )
+        if connection.execute(query).scalar_one() >= limit:
+            raise TicketLimitReached(f"{limit} new tickets in the last hour for this conversation")
 
     def _active_row(self, connection: Connection, conversation_id: str) -> sa.engine.Row | None:
         query = (

@@ -96,6 +96,8 @@ def assistant(
         HANDOFF_WEBHOOK_URL=f"{notification_receiver.url}/hook",
         HANDOFF_WEBHOOK_SECRET=NOTIFICATION_SECRET,
         HANDOFF_OUTBOX_INTERVAL_SECONDS="0.5",
+        # Every test client is 127.0.0.1: the per-source ticket limit is tested in test_faults.py.
+        HANDOFF_MAX_TICKETS_PER_SOURCE_PER_HOUR="1000000",
         RASA_PORT=str(free_port()),
         ACTION_SERVER_PORT=str(free_port()),
         TRACKER_DB=str(work / "tracker.db"),

@@ -27,6 +27,7 @@ EMERGENCY = "I suddenly can't pee and both my legs are numb"
 CRISIS = "I want to kill myself"
 # Long enough to see whether a reply waited for the lock (the store's timeout is 1 s).
 LOCK_SECONDS = 12
+SOURCE_LIMIT = 10  # ticket requests per hour from one address (every test client is 127.0.0.1)
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def running(work: Path) -> Iterator[servers.RunningAssistant]:
         LOG_DIR=str(work / "log"),
         # Long enough that the messages below reach a dead action server; within 5 s.
         SUPERVISOR_RESTART_DELAY_SECONDS="4",
+        HANDOFF_MAX_TICKETS_PER_SOURCE_PER_HOUR=str(SOURCE_LIMIT),
     ) as assistant:
         yield assistant
 
@@ -206,3 +208,18 @@ def test_data_and_log_files_are_private_and_no_token_is_on_a_command_line(runnin
     for server in running.servers.values():
         command_line = Path(f"/proc/{server.pid}/cmdline").read_bytes().decode()
         assert running.token not in command_line and "--auth-token" not in command_line
+
+
+def test_a_flood_of_emergencies_from_one_address_cannot_flood_the_ticket_queue(running, work):
+    """30 made-up conversations from one address: each still gets the emergency reply, but no
+    more than the per-source limit of tickets is made, and the rest are told not to wait."""
+    replies = [say(running, f"flood-{n}", EMERGENCY) for n in range(30)]
+    assert all("This could be an emergency. Call 911 now" in reply for reply in replies)
+    refused = [reply for reply in replies if "please don't wait for that" in reply]
+    assert len(refused) >= 30 - SOURCE_LIMIT
+    flood_tickets = [
+        t
+        for t in HandoffStore(f"sqlite:///{work / 'handoff.db'}").list_tickets()
+        if t.conversation_id.startswith("flood-")
+    ]
+    assert 0 < len(flood_tickets) <= SOURCE_LIMIT

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from runtime.handoff import settings as handoff_settings
 from runtime.handoff import store as store_module
+from runtime.handoff.limits import SourceLimiter
 from runtime.handoff.settings import load_settings
-from runtime.handoff.store import HandoffStore
+from runtime.handoff.store import HandoffStore, TicketLimitReached
 from runtime.settings import ROOT
 
 T0 = datetime(2024, 5, 6, 12, 0, tzinfo=timezone.utc)
@@ -93,6 +94,29 @@ def test_a_closed_ticket_makes_room_for_a_new_one(store):
     second, created = store.create_or_update("conv-1", "rest", "callback", "normal", FIRST, now=T0)
     assert created
     assert second.reference != first.reference
+
+
+def test_a_conversation_gets_a_limited_number_of_new_tickets_an_hour(store):
+    for _ in range(3):
+        ticket, created = store.create_or_update(
+            "conv-1", "rest", "emergency", "urgent", FIRST, now=T0, max_new_per_hour=3
+        )
+        assert created
+        store.close(ticket.reference)
+    with pytest.raises(TicketLimitReached):
+        store.create_or_update("conv-1", "rest", "emergency", "urgent", FIRST, now=T0, max_new_per_hour=3)
+    _, created = store.create_or_update(
+        "conv-1", "rest", "emergency", "urgent", FIRST, now=T0 + timedelta(hours=2), max_new_per_hour=3
+    )
+    assert created  # an hour later there is room again
+
+
+def test_the_source_limit_counts_an_hour_per_address():
+    limiter = SourceLimiter(per_hour=2)
+    assert limiter.allow("10.0.0.1", now=0) and limiter.allow("10.0.0.1", now=1)
+    assert not limiter.allow("10.0.0.1", now=2)
+    assert limiter.allow("10.0.0.2", now=2) and limiter.allow(None, now=2)
+    assert limiter.allow("10.0.0.1", now=3601)
 
 
 def test_contact_is_stored_only_when_given(store):

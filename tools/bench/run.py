@@ -70,6 +70,9 @@ def fresh_assistant(work: Path) -> Iterator[tuple[servers.RunningAssistant, int,
         HANDOFF_WEBHOOK_URL="",
         HANDOFF_SMTP_HOST="",
         HANDOFF_EMAIL_TO="",
+        HANDOFF_SPOOL_DIR=str(work / "spool"),
+        # All simulated users come from one address: no per-source ticket limit here.
+        HANDOFF_MAX_TICKETS_PER_SOURCE_PER_HOUR="1000000",
     ) as running:
         if urlsplit(running.rasa_url).hostname != HOST:
             raise RuntimeError(f"refusing to load {running.rasa_url}: not {HOST}")
