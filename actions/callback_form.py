@@ -19,6 +19,18 @@ CALLBACK_SLOTS = ("callback_consent", "callback_name", "callback_contact", "call
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()./-]+$")
 MAX_NAME, MAX_TIME = 80, 120
+# Control characters and line or paragraph separators: no part of an answer, which is one line of
+# the summary and of the ticket ("Jo\n- Contact: ..." would add a line of its own).
+CONTROL_OR_LINE_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(value: Any) -> str:
+    """The typed answer as one trimmed line, runs of spaces as one. "" for what nobody types: None, a
+    boolean, a list or an object (whose str() would pass for a name: "['Jo']"). Found by fuzzing
+    (tests/unit/test_fuzz_callback_form.py)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return ""
+    return " ".join(CONTROL_OR_LINE_BREAK.sub(" ", str(value)).split())
 
 
 def is_phone_number(value: str) -> bool:
@@ -62,12 +74,12 @@ class ValidateCallbackForm(FormValidationAction):
         invalid_response: str,
         dispatcher: CollectingDispatcher,
     ) -> dict[str, Any]:
-        """The trimmed answer if it is valid; else the slot is asked again after `invalid_response`."""
+        """The answer as one line if it is valid; else the slot is asked again after `invalid_response`."""
         if value is None:
             # Not an answer: the slot was cleared when the request started (rasa_sdk validates
             # every slot set since the user's last message). Nothing to complain about.
             return {slot: None}
-        text = str(value).strip()
+        text = one_line(value)
         if is_valid(text):
             return {slot: text}
         dispatcher.utter_message(response=invalid_response)
@@ -88,8 +100,8 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        when = str(value or "").strip()
-        return {"callback_time": when[:MAX_TIME] if when else None}
+        # cut to MAX_TIME, then trimmed again: the cut can end on a space
+        return {"callback_time": one_line(value)[:MAX_TIME].rstrip() or None}
 
 
 class ActionPrepareCallbackForm(Action):

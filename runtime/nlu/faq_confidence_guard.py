@@ -62,13 +62,18 @@ class FaqConfidenceGuard(GraphComponent):
         retrieval_intent = self._config["retrieval_intent"]
         if intent.get(INTENT_NAME_KEY) != retrieval_intent:
             return False
-        selector = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent, {})
-        confidences = [c.get(PREDICTED_CONFIDENCE_KEY, 0.0) for c in selector.get("ranking", [])]
+        # A missing or None selector output, ranking or confidence reads as none, as runtime/parse_data.py
+        # reads them: `.get(key, default)` returned the None and the guard raised (found by fuzzing).
+        selector = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent) or {}
+        confidences = [float(c.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for c in selector.get("ranking") or []]
         if not confidences:
             return True
         best = confidences[0]
         second = confidences[1] if len(confidences) > 1 else 0.0
-        return best < self._config["threshold"] or best - second < self._config["ambiguity_threshold"]
+        # written as "not confident" so that a NaN confidence is weak too
+        return not (
+            best >= self._config["threshold"] and best - second >= self._config["ambiguity_threshold"]
+        )
 
     def _fall_back(self, message: Message) -> None:
         fallback = {

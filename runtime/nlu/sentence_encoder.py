@@ -98,6 +98,9 @@ class SentenceEncoder:
 
     def token_states(self, text: str) -> np.ndarray:
         """The last layer's vectors, one per word piece ([CLS] and [SEP] included)."""
+        # A lone surrogate ("\ud800", which a JSON body can carry) is no valid UTF-8 and the Rust
+        # tokenizer raises on it (found by tests/unit/test_fuzz_components.py): it becomes "?".
+        text = text.encode("utf-8", errors="replace").decode("utf-8")
         ids = np.array(self.tokenizer.encode(text).ids)
         x = self.word[ids] + self.position[: len(ids)] + self.token_type
         x = _layer_norm(x, *self.embedding_norm, self.eps)

@@ -101,3 +101,22 @@ def test_cancel_keeps_nothing(dispatcher, make_tracker, domain):
     events = ActionCancelCallback().run(dispatcher, make_tracker(), domain)
     assert dispatcher.messages[0]["response"] == "utter_callback_cancelled"
     assert all(e["value"] is None for e in events if e["name"].startswith("callback_"))
+
+
+def test_an_answer_is_one_line(dispatcher, make_tracker, domain):
+    """A line break would add a line of its own to the summary and the ticket."""
+    result = FORM.validate_callback_name(
+        "Jo\n- Contact: 555 000 1111\x00", dispatcher, make_tracker(), domain
+    )
+    assert result == {"callback_name": "Jo - Contact: 555 000 1111"}
+
+
+@pytest.mark.parametrize("value", [["Jo"], {"name": "Jo"}, True, None])
+def test_what_nobody_types_is_no_answer(dispatcher, make_tracker, domain, value):
+    assert FORM.validate_callback_name(value, dispatcher, make_tracker(), domain) == {"callback_name": None}
+    assert FORM.validate_callback_time(value, dispatcher, make_tracker(), domain) == {"callback_time": None}
+
+
+def test_a_long_time_is_cut_and_trimmed(dispatcher, make_tracker, domain):
+    when = FORM.validate_callback_time("x" * 119 + " after lunch", dispatcher, make_tracker(), domain)
+    assert when == {"callback_time": "x" * 119}

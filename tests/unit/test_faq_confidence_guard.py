@@ -47,3 +47,22 @@ def test_weak_or_ambiguous_answer_becomes_fallback_keeping_the_ranking(ranking):
 
 def test_other_intents_are_untouched():
     assert processed(message("greet", ("miss_scar", 0.1))).get("intent")["name"] == "greet"
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [None, {"faq": None}, {"faq": {"ranking": None}}, {"faq": {"ranking": [{"confidence": None}]}}],
+)
+def test_a_missing_answer_choice_is_weak_and_does_not_raise(selector):
+    msg = Message(
+        data={
+            "text": "question",
+            "intent": {"name": "faq", "confidence": 0.99},
+            "response_selector": selector,
+        }
+    )
+    assert processed(msg).get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_nan_answer_confidence_is_weak():
+    assert processed(message("faq", ("miss_scar", float("nan")))).get("intent")["name"] == "nlu_fallback"

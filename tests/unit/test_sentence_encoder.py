@@ -46,3 +46,8 @@ def test_other_weights_than_the_configured_ones_are_refused(tmp_path):
         checked_encoder(None, "0" * 64)
     with pytest.raises(InvalidConfigException, match="No sentence-embedding weights"):
         checked_encoder(str(tmp_path), BUNDLED_SHA256)
+
+
+def test_a_lone_surrogate_is_read_as_a_question_mark(encoder):
+    """A JSON body can carry "\\ud800"; the Rust tokenizer cannot take it."""
+    assert float(encoder.encode("what is a disc\ud800") @ encoder.encode("what is a disc?")) > 0.9999
