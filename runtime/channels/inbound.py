@@ -4,6 +4,8 @@ Each channel of credentials.yml wraps Rasa's `on_new_message` with `screening`:
 
 - A message longer than MAX_MESSAGE_CHARS is not passed on (nothing is stored, no NLU runs):
   the user is asked, in their channel, for a shorter message and given the emergency number.
+- Lone surrogates ("\\ud800", which a JSON body can carry) become "?": spaCy, the first step of
+  the NLU pipeline, cannot encode them and the message would get no reply.
 - A `/intent{...}` payload counts only if the bot offered a button with exactly that payload
   in this conversation. Anything else that starts with "/" (a forged `/agent_message`, a
   typed `/emergency`) is treated as the text it is, without the slash: staff tools reach the
@@ -59,13 +61,22 @@ async def conversation(sender_id: str) -> DialogueStateTracker | None:
     return await agent.tracker_store.retrieve(sender_id)
 
 
+def readable(text: str) -> str:
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def as_plain_text(text: str) -> str:
+    """A payload the bot did not offer, as the text it is: Rasa takes any "/..." for an intent."""
+    return text.lstrip(PAYLOAD_PREFIX).strip()
+
+
 async def accepted_text(text: str, sender_id: str) -> str:
     if not text.startswith(PAYLOAD_PREFIX):
         return text
     if text in offered_payloads(await conversation(sender_id)):
         return text
     logger.warning("A payload the bot did not offer was sent; it is treated as text")
-    return text.lstrip(PAYLOAD_PREFIX).strip()
+    return as_plain_text(text)
 
 
 def screening(on_new_message: Handler) -> Handler:
@@ -77,7 +88,7 @@ def screening(on_new_message: Handler) -> Handler:
             )
             await message.output_channel.send_text_message(message.sender_id, too_long_reply())
             return None
-        message.text = await accepted_text(text, message.sender_id)
+        message.text = await accepted_text(readable(text), message.sender_id)
         return await on_new_message(message)
 
     return screen_then_handle

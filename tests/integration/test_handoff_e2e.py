@@ -98,17 +98,25 @@ def test_callback_form_with_a_correction_stores_the_contact_only_after_consent(c
     }
 
 
-def test_never_mind_stops_the_form_and_keeps_nothing(chat, assistant_handoff_url):
+def test_never_mind_stops_the_form_and_keeps_nothing(chat, assistant, assistant_handoff_url):
+    """What the bot says is true: the name and number typed are gone from the conversation's
+    record too, as the HTTP API shows it (issue #11)."""
     sender = "e2e-stop"
     chat(sender, "i want to book a consultation")
     chat(sender, "/affirm")
-    chat(sender, "Jo Example")
+    chat(sender, "Zebulon Quarry")
+    chat(sender, "555 010 4242")
     assert texts(chat(sender, "never mind")) == [
         "OK, I've stopped the callback request. Nothing you typed for it was kept."
     ]
     assert [
         t for t in HandoffStore(assistant_handoff_url).list_tickets() if t.conversation_id == sender
     ] == []
+    record = requests.get(
+        f"{assistant.rasa_url}/conversations/{sender}/tracker", params={"token": assistant.token}, timeout=30
+    ).text
+    assert "Zebulon" not in record and "4242" not in record
+    assert "i want to book a consultation" in record  # the rest of the conversation stays
 
 
 def test_an_emergency_typed_in_the_form_comes_first_and_the_form_can_resume(chat):

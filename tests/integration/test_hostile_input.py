@@ -4,12 +4,15 @@ stored. The Slack and Telegram checks go through their signed webhooks."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
+from typing import Any
 
 import pytest
 import requests
+import socketio
 from support.channel_helpers import user_texts, wait_for_requests
 from test_slack_channel import direct_message, post_to_slack_webhook, posts_to, signed
 from test_telegram_channel import api_calls, form, post_update, text_update
@@ -72,6 +75,14 @@ def rest_text(assistant, sender: str, message: str) -> str:
     return "\n".join(m.get("text", "") for m in answer.json())
 
 
+def test_a_lone_surrogate_is_answered_like_any_text(assistant):
+    """JSON can carry "\\ud800"; spaCy cannot encode it, so the channel replaces it."""
+    body = json.dumps({"sender": "hostile-surrogate", "message": "What is a discectomy? \ud800"}).encode()
+    answer = rest(assistant, body)
+    assert answer.status_code == 200
+    assert "discectomy" in "\n".join(m.get("text", "") for m in answer.json()).lower()
+
+
 def test_script_tags_are_answered_as_text_and_never_echoed(assistant):
     reply = rest_text(assistant, "hostile-script", "<script>alert(document.cookie)</script>")
     assert reply and "<script" not in reply
@@ -123,3 +134,46 @@ def test_an_oversized_telegram_message_is_answered_in_telegram_and_not_stored(as
     [sent] = wait_for_requests(fake_telegram_api, api_calls("sendMessage", chat_id))
     assert "too long" in form(sent)["text"]
     assert user_texts(assistant, str(chat_id)) == []
+
+
+async def widget_session(assistant, web_port: int, events: list[Any]) -> Any:
+    """A Socket.IO client as the widget is one: from the demo page's origin, in a session."""
+    client = socketio.AsyncClient()
+    client.on("bot_uttered", lambda data: events.append(data))
+    await client.connect(
+        assistant.rasa_url, headers={"Origin": f"http://127.0.0.1:{web_port}"}, transports=["polling"]
+    )
+    return client
+
+
+async def widget_exchange(assistant, web_port: int) -> tuple[list[Any], list[Any]]:
+    session_id = f"hostile-widget-{uuid.uuid4().hex[:8]}"
+    too_long: list[Any] = []
+    answered: list[Any] = []
+    client = await widget_session(assistant, web_port, too_long)
+    await client.emit("session_request", {"session_id": session_id})
+    await asyncio.sleep(0.5)
+    for malformed in ("just a string", {"message": 5, "session_id": session_id}, {"message": "no session"}):
+        await client.emit("user_uttered", malformed)
+    await client.emit("user_uttered", {"message": HUGE, "session_id": session_id})
+    await wait_async(lambda: too_long)
+    client.handlers["/"]["bot_uttered"] = lambda data: answered.append(data)
+    await client.emit("user_uttered", {"message": "What is a discectomy?", "session_id": session_id})
+    await wait_async(lambda: any("discectomy" in m.get("text", "").lower() for m in answered))
+    await client.disconnect()
+    return too_long, answered
+
+
+async def wait_async(condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+
+
+def test_the_widget_channel_drops_malformed_events_and_answers_oversized_messages(
+    assistant, web_port, assistant_logs
+):
+    too_long, answered = asyncio.run(widget_exchange(assistant, web_port))
+    assert [m["text"] for m in too_long if "too long" in m.get("text", "")]
+    assert any("discectomy" in m.get("text", "").lower() for m in answered)
+    assert "Traceback" not in (assistant_logs / "rasa.log").read_text(errors="replace")
