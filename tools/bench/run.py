@@ -8,6 +8,8 @@ tracker store in a temporary directory, no handoff notifiers):
 - end-to-end latency and throughput over POST /webhooks/rest/webhook with 1, 10 and 50 concurrent
   scripted conversations (greet, a catalog question, a follow-up that needs context, a follow-up
   button from the previous answer, thanks), every reply checked against the expected answer text;
+- the level below the heaviest again while the handoff database is locked by another process and
+  other conversations keep asking for a person: its p95 against the unlocked run's (issue #11);
 - cold start (servers started -> first answered message), training time (--train-time), peak RSS
   of the Rasa server and the action server, and the model file size.
 
@@ -41,6 +43,7 @@ from runtime.settings import ROOT
 from tools import servers
 from tools.bench.conversations import load_responses
 from tools.bench.load import FULL_LEVELS, HOST, SMOKE_LEVELS, Level, first_answer, run_level, warm_up
+from tools.bench.locked_store import measure_locked_store
 from tools.bench.parse_latency import measure_parse
 from tools.bench.processes import cpu_seconds, peak_rss_mb, pids_listening_on
 from tools.bench.table import table, target_lines
@@ -100,10 +103,18 @@ def measure_servers(levels: Sequence[Level]) -> dict[str, Any]:
                 results.append(result)
                 print(f"  ... {level.concurrency} concurrent done", file=sys.stderr, flush=True)
             memory = {"rasa_server": peak_rss_mb(rasa_port), "action_server": peak_rss_mb(action_port)}
+            # The level below the heaviest: the target is about p95, not about saturating 2 cores.
+            index = max(len(levels) - 2, 0)
+            compared = results[index]
+            locked = measure_locked_store(
+                running.rasa_url, Path(tmp) / "handoff.db", levels[index], responses, run_id
+            )
+            print("  ... the same load with the handoff store locked done", file=sys.stderr, flush=True)
     return {
         "cold_start_s": cold_start_s,
         "warm_up": warm.summary(),
         "rest": [r.summary() for r in results],
+        "locked_store": {**locked, "unlocked_p95_ms": compared.summary()["p95_ms"]},
         "peak_rss_mb": memory,
     }
 
@@ -163,7 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["training"] = measure_training()
     else:
         result["training"] = {"seconds": None, "error": "skipped (--smoke)" if args.smoke else None}
-    result["errors_total"] = result["warm_up"]["errors"] + sum(r["errors"] for r in result["rest"])
+    result["errors_total"] = (
+        result["warm_up"]["errors"]
+        + sum(r["errors"] for r in result["rest"])
+        + result["locked_store"]["errors"]
+    )
     result["targets"] = target_lines(result)
 
     print(table(result))

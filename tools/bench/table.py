@@ -13,6 +13,7 @@ TARGET_REST_P95_CONCURRENCY = 10
 TARGET_THROUGHPUT_MSG_S = 50.0
 TARGET_THROUGHPUT_CONCURRENCY = 50
 TARGET_COLD_START_S = 30.0
+TARGET_LOCKED_P95_RATIO = 2.0
 
 
 def target_lines(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -47,6 +48,14 @@ def target_lines(result: dict[str, Any]) -> list[dict[str, Any]]:
         passed = heavy["throughput_msg_s"] >= TARGET_THROUGHPUT_MSG_S and heavy["errors"] == 0
         shown = f"{heavy['throughput_msg_s']} msg/s, {heavy['errors']} errors"
         lines.append(check(name, heavy["throughput_msg_s"], passed, shown))
+    locked = result.get("locked_store")
+    if locked:
+        ratio = None
+        if locked["p95_ms"] and locked["unlocked_p95_ms"]:
+            ratio = round(locked["p95_ms"] / locked["unlocked_p95_ms"], 2)
+        name = f"REST p95 with the handoff store locked <= {TARGET_LOCKED_P95_RATIO:g}x unlocked"
+        shown = f"{ratio}x ({locked['p95_ms']} vs {locked['unlocked_p95_ms']} ms, {locked['errors']} errors)"
+        lines.append(check(name, ratio, None if ratio is None else ratio <= TARGET_LOCKED_P95_RATIO, shown))
     cold = result["cold_start_s"]
     name = f"cold start <= {TARGET_COLD_START_S:g} s"
     lines.append(check(name, cold, False if cold is None else cold <= TARGET_COLD_START_S, f"{cold} s"))
