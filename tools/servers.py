@@ -95,6 +95,7 @@ class Supervisor(threading.Thread):
         super().__init__(name="supervisor", daemon=True)
         self.processes, self.log_path, self.restart_delay = processes, log_path, restart_delay
         self._stopping = threading.Event()
+        self._released = threading.Event()
 
     def note(self, line: str) -> None:
         stamped = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}"
@@ -109,13 +110,21 @@ class Supervisor(threading.Thread):
                 if code is None or self._stopping.is_set():
                     continue
                 self.note(f"The {server.name} stopped ({exit_description(code)}); restarting it.")
-                time.sleep(self.restart_delay)
+                if self._stopping.wait(self.restart_delay):
+                    break  # stopped meanwhile: no new server to leave behind
                 server.start()
                 server.restarts += 1
                 self.note(f"The {server.name} was restarted (pid {server.pid}).")
+        self._released.wait()
 
-    def stop(self) -> None:
+    def stop_restarting(self) -> None:
         self._stopping.set()
+
+    def release(self) -> None:
+        """After the servers were stopped: a server restarted from this thread would get
+        SIGKILL the moment the thread ends (PR_SET_PDEATHSIG follows the thread), so the
+        thread waits for this before it ends."""
+        self._released.set()
         if self.is_alive():
             self.join()
 
@@ -227,6 +236,7 @@ def assistant(timeout: float = 120, **overrides: str) -> Iterator[RunningAssista
         supervisor.start()
         yield RunningAssistant(rasa_url, action_server_url(env), token, {"actions": actions, "rasa": rasa})
     finally:
-        supervisor.stop()
+        supervisor.stop_restarting()
         rasa.stop()
         actions.stop()
+        supervisor.release()

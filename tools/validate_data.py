@@ -42,6 +42,7 @@ def uttered_by_actions() -> set[str]:
     }
     return (
         set(allowed()["responses_sent_by_actions"])
+        | set(allowed()["responses_sent_without_the_action_server"])
         | {f"utter_{i}" for i in RETRIEVAL_INTENTS}
         | asked_by_forms
     )

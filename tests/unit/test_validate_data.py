@@ -64,3 +64,12 @@ def test_the_staff_intents_are_the_ones_the_relay_sends():
         relay.AGENT_MESSAGE_INTENT,
         relay.HANDOFF_CLOSED_INTENT,
     }
+
+
+def test_the_allow_list_names_exactly_the_responses_sent_without_the_action_server():
+    from runtime import degraded
+
+    source = (ROOT / "runtime" / "degraded.py").read_text()
+    named = set(re.findall(r"\butter_\w+", source)) - set(allowed()["responses_sent_by_actions"])
+    assert set(allowed()["responses_sent_without_the_action_server"]) == named
+    assert degraded.DEFAULT_RESPONSE in named
