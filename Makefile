@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install web nlp train run shell test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench report outbox staff purge clean lock
+.PHONY: help install web nlp train run shell test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,7 +56,7 @@ run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005) and the widget 
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
 	$(PY) -m tools.shell
 
-test: lint audit test-unit validate eval-fast test-stories test-integration ## Run the whole suite
+test: lint audit test-unit validate eval-fast test-stories test-integration soak ## Run the whole suite
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .
@@ -92,6 +92,9 @@ test-integration: $(MODEL) $(WEBCHAT) ## Integration tests over the real servers
 
 bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds training, ~5 min)
 	$(PY) -m tools.bench $(ARGS)
+
+soak: $(MODEL) ## Soak (~2.5 min): 200 conversations at once for 60 s, every reply checked, memory, logs, then SIGKILL to both servers (ARGS="--users 20 --seconds 15" for a quick try)
+	$(PY) -m tools.soak $(ARGS)
 
 report: $(VENV)/.installed ## What users ask: topics, unanswered questions, handoffs, safety -> reports/report/ (ARGS="--db PATH" or "--url URL")
 	$(PY) -m tools.report $(ARGS)

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Action-Token"
 OPEN_PATHS = ("/health", "/health/dependencies")
+KEEP_ALIVE_SECONDS = 75
 
 
 def store_answers() -> bool:
@@ -82,6 +83,10 @@ def main() -> None:
     logging.getLogger("rasa_sdk.executor").setLevel(logging.WARNING)  # a line per action at start-up
     token, _ = shared_secret("ACTION_SERVER_TOKEN")
     app = create_app("actions", cors_origins=None)
+    # Sanic closes a connection that sends nothing for 5 s. A busy Rasa server can take that
+    # long between connecting and writing an action call ("Cannot write to closing transport",
+    # found by make soak); an idle connection costs nothing on loopback.
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_SECONDS
     harden(app, token)
     start_background_worker()
     host, port = os.environ["ACTION_SERVER_HOST"], int(os.environ["ACTION_SERVER_PORT"])

@@ -59,24 +59,27 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def fresh_assistant(work: Path) -> Iterator[tuple[servers.RunningAssistant, int, int]]:
+def fresh_assistant(work: Path, **overrides: str) -> Iterator[tuple[servers.RunningAssistant, int, int]]:
+    """The servers on free loopback ports with every store, spool and log under `work`; no
+    notifier unless `overrides` configures one (the soak points a webhook at a local receiver)."""
     rasa_port, action_port = free_port(), free_port()
-    with servers.assistant(
-        RASA_HOST=HOST,
-        RASA_PORT=str(rasa_port),
-        ACTION_SERVER_HOST=HOST,
-        ACTION_SERVER_PORT=str(action_port),
-        TRACKER_DB=str(work / "tracker.db"),
-        LOG_DIR=str(work / "log"),
-        HANDOFF_DB_URL=f"sqlite:///{work / 'handoff.db'}",
-        HANDOFF_SLACK_WEBHOOK_URL="",  # a benchmark never notifies staff
-        HANDOFF_WEBHOOK_URL="",
-        HANDOFF_SMTP_HOST="",
-        HANDOFF_EMAIL_TO="",
-        HANDOFF_SPOOL_DIR=str(work / "spool"),
+    environment = {
+        "RASA_HOST": HOST,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_SERVER_HOST": HOST,
+        "ACTION_SERVER_PORT": str(action_port),
+        "TRACKER_DB": str(work / "tracker.db"),
+        "LOG_DIR": str(work / "log"),
+        "HANDOFF_DB_URL": f"sqlite:///{work / 'handoff.db'}",
+        "HANDOFF_SPOOL_DIR": str(work / "spool"),
+        "HANDOFF_SLACK_WEBHOOK_URL": "",  # a benchmark never notifies staff
+        "HANDOFF_WEBHOOK_URL": "",
+        "HANDOFF_SMTP_HOST": "",
+        "HANDOFF_EMAIL_TO": "",
         # All simulated users come from one address: no per-source ticket limit here.
-        HANDOFF_MAX_TICKETS_PER_SOURCE_PER_HOUR="1000000",
-    ) as running:
+        "HANDOFF_MAX_TICKETS_PER_SOURCE_PER_HOUR": "1000000",
+    }
+    with servers.assistant(**{**environment, **overrides}) as running:
         if urlsplit(running.rasa_url).hostname != HOST:
             raise RuntimeError(f"refusing to load {running.rasa_url}: not {HOST}")
         yield running, rasa_port, action_port
