@@ -39,6 +39,7 @@ import rasa
 import rasa.shared.utils.cli
 from jsonschema.validators import validator_for
 from prompt_toolkit.styles import Style
+from questionary.prompts.common import InquirerControl
 from rasa.cli import utils as cli_utils
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels import console
@@ -104,6 +105,7 @@ def install_action_result_validation() -> None:
 # --- 2. rasa shell's console ----------------------------------------------------------------
 
 MENU_TITLE = "Choose a number (or arrow keys and Enter):"
+MAX_NUMBER_KEY = 9
 MENU_STYLE = Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")])
 
 _rasa_print_bot_output = console._print_bot_output
@@ -130,14 +132,22 @@ def print_bot_output(
     if not is_latest_message:
         rasa.shared.utils.cli.print_color(numbered(buttons), color=color)
         return None
+    # Keys 1-9 for the first nine; questionary gives the rest the next free keys (0, a, b, ...):
+    # a shortcut must be one character, and an MRI report's words can make more than nine.
     choices = [
-        questionary.Choice(button.get("title", ""), value=button.get("payload", ""), shortcut_key=str(number))
+        questionary.Choice(
+            button.get("title", ""),
+            value=button.get("payload", ""),
+            shortcut_key=str(number) if number <= MAX_NUMBER_KEY else True,
+        )
         for number, button in enumerate(buttons, start=1)
     ]
     choices.append(
         questionary.Choice(cli_utils.FREE_TEXT_INPUT_PROMPT, value=cli_utils.FREE_TEXT_INPUT_PROMPT)
     )
-    return questionary.select(MENU_TITLE, choices, style=MENU_STYLE, use_shortcuts=True)
+    # questionary refuses a menu with more choices than it has shortcut keys: then arrows only.
+    shortcuts = len(choices) <= len(InquirerControl.SHORTCUT_KEYS)
+    return questionary.select(MENU_TITLE, choices, style=MENU_STYLE, use_shortcuts=shortcuts)
 
 
 async def payload_from_button_question(button_question: questionary.Question) -> str | None:

@@ -23,6 +23,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.tokens import Span
 
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
 from runtime.nlu.intents import force_intent, intent_of
@@ -31,6 +32,23 @@ from runtime.parse_data import EXPLAIN_REPORT_INTENT, REPORT_TERMS
 logger = logging.getLogger(__name__)
 
 KEEP_INTENTS = ("emergency", "crisis")  # safety first, whatever the report says
+
+
+def outer_terms(spans: List[Span]) -> List[str]:
+    """The terms of the spans that are not inside a longer span of another term: "foraminal
+    stenosis" is one word here, not also "foraminal" and "stenosis"."""
+    outer = [
+        span
+        for span in spans
+        if not any(
+            other.label_ != span.label_
+            and other.start <= span.start
+            and span.end <= other.end
+            and (other.end - other.start) > (span.end - span.start)
+            for other in spans
+        )
+    ]
+    return list(dict.fromkeys(span.label_ for span in outer))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -49,6 +67,9 @@ class ReportTermsDetector(GraphComponent):
             # ... and a level (L4-L5) among the words, or at least this many glossary words in all
             "anchor_kinds": ["level"],
             "min_terms_without_level": 4,
+            # ... or a question of what they mean ("what does 'straightening of lordosis' and
+            # 'spondylosis deformans' mean"), counting words not inside a longer one
+            "meaning_lemmas": ["mean", "meaning"],
         }  # fmt: skip
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -64,9 +85,10 @@ class ReportTermsDetector(GraphComponent):
     ) -> ReportTermsDetector:
         return cls(config)
 
-    def is_report_language(self, terms: List[str]) -> bool:
+    def is_report_language(self, terms: List[str], outer_terms: List[str], asks_meaning: bool) -> bool:
         """A catalog question names a word or two ("what is a disc protrusion?"); a report line
-        names several technical ones, with a level or many."""
+        names several technical ones, with a level or many; a question of what two or more
+        technical words mean is about the report they came from."""
         glossary = load_glossary()
         report_words = [t for t in terms if t not in self.config["everyday_terms"]]
         kinds = {glossary.terms[t].kind for t in terms if t in glossary.terms}
@@ -74,7 +96,9 @@ class ReportTermsDetector(GraphComponent):
             bool(kinds & set(self.config["anchor_kinds"]))
             or len(terms) >= self.config["min_terms_without_level"]
         )
-        return len(report_words) >= self.config["min_report_words"] and enough
+        separate_words = [t for t in outer_terms if t not in self.config["everyday_terms"]]
+        meaning_asked = asks_meaning and len(separate_words) >= self.config["min_report_words"]
+        return len(report_words) >= self.config["min_report_words"] and (enough or meaning_asked)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -85,7 +109,9 @@ class ReportTermsDetector(GraphComponent):
             terms = list(dict.fromkeys(span.label_ for span in spans))
             message.set(REPORT_TERMS, terms, add_to_output=True)
             intent = intent_of(message)
-            if intent in KEEP_INTENTS or not self.is_report_language(terms):
+            if intent in KEEP_INTENTS or not self.is_report_language(
+                terms, outer_terms(spans), any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
+            ):
                 continue
             logger.debug(
                 "Report language (%d glossary words): %s -> %s", len(terms), intent, EXPLAIN_REPORT_INTENT

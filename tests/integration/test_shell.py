@@ -339,3 +339,31 @@ def test_ctrl_d_at_the_prompt_leaves_the_chat_and_stops_both_servers(start_chat)
     chat.expect(PROMPT, timeout=STARTUP_TIMEOUT)
     chat.type(CTRL_D)
     assert_left_cleanly(chat)
+
+
+def test_a_pasted_report_reads_in_the_terminal_with_every_word_as_a_choice(start_chat) -> None:
+    """MRI report words (issue #16) in the shell: the words in terminal bold, what the report
+    cannot tell, then every other word and topic as a numbered choice; picking one explains it."""
+    chat = start_chat()
+    chat.expect(PROMPT, timeout=STARTUP_TIMEOUT)
+    report = (
+        "L4-L5: broad-based disc bulge with a superimposed left paracentral protrusion, mild bilateral "
+        "foraminal narrowing, facet arthropathy, ligamentum flavum thickening, desiccation and a small "
+        "annular fissure, effacement of the thecal sac. What does this mean?"
+    )
+    shown = chat.expect(
+        "Here is what these words mean:",
+        "disc bulge",
+        "These explain the words only.",
+        "Your text has more report words.",
+        POINTER + "1) ",
+        FREE_TEXT_CHOICE,
+        since=chat.say(report),
+    )
+    assert "**" not in shown and "explain_report" not in shown
+    choices = re.findall(r"\d+\) ([^\n]+)", shown.split("Your text has more report words.")[-1])
+    assert len(choices) > 5  # every word and topic, not the first five only
+    first = choices[0]
+    chat.expect(f"Here is what these words mean:\n- {first}", PROMPT, since=chat.type(ENTER))
+    chat.say("/stop")
+    assert_left_cleanly(chat)

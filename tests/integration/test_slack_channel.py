@@ -1,5 +1,5 @@
 """Slack: signed requests are answered through Slack's Web API (a local fake here), in Slack's
-formatting and with at most five buttons; unsigned, forged or stale requests are rejected
+formatting and with buttons in rows of five; unsigned, forged or stale requests are rejected
 and nothing reaches the conversation."""
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def test_a_signed_question_is_answered_with_slack_buttons(assistant, fake_slack_
     [answer] = wait_for_requests(fake_slack_api, with_buttons(channel))
     message = answer.json()
     assert answer.headers["Authorization"] == f"Bearer {SLACK_BOT_TOKEN}"
-    section, actions = message["blocks"]
+    section, actions = message["blocks"]  # a few buttons: one row
     assert section["text"]["type"] == "mrkdwn"
     assert "A *discectomy* is an operation that removes" in section["text"]["text"]
     assert "**" not in section["text"]["text"]  # Markdown bold became Slack's
@@ -188,3 +188,27 @@ def test_out_of_band_replies_go_to_the_patient_not_to_the_shared_channel():
     )
     assert channel.get_output_channel().slack_channel is None  # recipient: the conversation's user
     assert channel.get_output_channel("D0EVENT").slack_channel == "D0EVENT"
+
+
+def test_a_pasted_report_gets_its_words_and_every_button_in_slack(
+    assistant, fake_slack_api: Receiver, conversation
+):
+    """MRI report words (issue #16): the words explained in Slack's formatting, the rest of
+    the words and the topics as buttons, all of them, in rows of at most five."""
+    user, channel = conversation
+    report = (
+        "L4-L5: broad-based disc bulge with a superimposed left paracentral protrusion, mild bilateral "
+        "foraminal narrowing, facet arthropathy, ligamentum flavum thickening, desiccation and a small "
+        "annular fissure, effacement of the thecal sac. What does this mean?"
+    )
+    body = direct_message(user, channel, report)
+    assert post_to_slack_webhook(assistant, body, signed(body)).status_code == 200
+    posts = wait_for_requests(fake_slack_api, posts_to(channel), count=4)
+    texts = "\n".join(p.json()["text"] for p in posts)
+    assert "Here is what these words mean:\n• *disc bulge" in texts
+    assert "**" not in texts
+    [last] = [p.json() for p in posts if "blocks" in p.json()][-1:]
+    rows = [block["elements"] for block in last["blocks"] if block["type"] == "actions"]
+    assert len(rows) >= 2 and all(1 <= len(row) <= 5 for row in rows)
+    values = [button["value"] for row in rows for button in row]
+    assert any(value.startswith("/explain_report{") for value in values)

@@ -97,6 +97,14 @@ def test_report_language_becomes_explain_report_and_a_question_does_not(nlp):
     assert detect(nlp, "what is a disc protrusion").get("intent")["name"] == "faq"
 
 
+def test_asking_what_two_report_words_mean_is_report_language_but_one_word_is_a_question(nlp):
+    question = "What does 'straightening of lordosis' and 'spondylosis deformans' mean"
+    assert detect(nlp, question).get("intent")["name"] == "explain_report"
+    assert detect(nlp, "what do modic changes and schmorl nodes mean").get("intent")["name"] == "explain_report"
+    for one_word in ("what does foraminal stenosis mean", "what does disc desiccation mean"):
+        assert detect(nlp, one_word).get("intent")["name"] == "faq", one_word
+
+
 def test_an_emergency_keeps_its_reply_whatever_the_report_says(nlp):
     text = "L4-L5 disc extrusion with moderate canal stenosis. since yesterday i cant feel when i need to pee"
     assert detect(nlp, text, intent="emergency").get("intent")["name"] == "emergency"
