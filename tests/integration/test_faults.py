@@ -26,7 +26,7 @@ MARKER_TEXT = "my unusual pangolin question"
 EMERGENCY = "I suddenly can't pee and both my legs are numb"
 CRISIS = "I want to kill myself"
 # Long enough to see whether a reply waited for the lock (the store's timeout is 1 s).
-LOCK_SECONDS = 12
+LOCK_SECONDS = 25
 SOURCE_LIMIT = 10  # ticket requests per hour from one address (every test client is 127.0.0.1)
 
 
@@ -84,13 +84,13 @@ def test_health_reports_every_dependency(running):
 
 def test_with_the_action_server_killed_the_safety_replies_still_come_and_it_is_restarted(running, work):
     os.kill(running.servers["actions"].pid, signal.SIGKILL)
-    killed_at = time.monotonic()
 
+    # The supervisor waits 4 s before it restarts the server; the replies below show they came
+    # without it (no ticket, the "isn't working" reply, health 503).
     emergency = say(running, "fault-emergency", EMERGENCY)
     crisis = say(running, "fault-crisis", CRISIS)
     question = say(running, "fault-question", "What is a discectomy?")
     down = health(running)
-    assert time.monotonic() - killed_at < 4, "the messages must reach the dead action server"
 
     assert "This could be an emergency. Call 911 now" in emergency
     assert "You mentioned" in emergency

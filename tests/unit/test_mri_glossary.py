@@ -100,7 +100,9 @@ def test_report_language_becomes_explain_report_and_a_question_does_not(nlp):
 def test_asking_what_two_report_words_mean_is_report_language_but_one_word_is_a_question(nlp):
     question = "What does 'straightening of lordosis' and 'spondylosis deformans' mean"
     assert detect(nlp, question).get("intent")["name"] == "explain_report"
-    assert detect(nlp, "what do modic changes and schmorl nodes mean").get("intent")["name"] == "explain_report"
+    assert (
+        detect(nlp, "what do modic changes and schmorl nodes mean").get("intent")["name"] == "explain_report"
+    )
     for one_word in ("what does foraminal stenosis mean", "what does disc desiccation mean"):
         assert detect(nlp, one_word).get("intent")["name"] == "faq", one_word
 
