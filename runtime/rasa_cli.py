@@ -77,7 +77,8 @@ def with_api_token(argv: list[str]) -> list[str]:
 def main() -> None:
     settings.load()
     os.umask(0o077)
-    log_privacy.install()
+    if sys.argv[1:2] in (["run"], ["shell"]):  # the commands that see patients' messages
+        log_privacy.install()
     os.environ["ACTION_SERVER_TOKEN"] = shared_secret("ACTION_SERVER_TOKEN")[0]  # for endpoints.yml
     silence_library_warnings()
     from rasa.__main__ import main as rasa_main

@@ -14,18 +14,24 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache, partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from runtime.settings import ROOT
+from tools.web_accessibility import alert_starts, labels, readable_colour
 
 WEB = ROOT / "web"
 WEBCHAT_BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 # The bundle's CSS imports the Inter font from Google: a request to a third party from
 # every patient's browser. It is removed; the widget uses the page's fonts instead.
 GOOGLE_FONTS_IMPORT = re.compile(rb"@import url\(https://fonts\.googleapis\.com/[^)]*\);?")
+FAVICON = (WEB / "static" / "favicon.svg", "image/svg+xml")
 FILES = {
     "/": (WEB / "index.html", "text/html; charset=utf-8"),
     "/static/widget.css": (WEB / "static" / "widget.css", "text/css; charset=utf-8"),
     "/static/widget.js": (WEB / "static" / "widget.js", "text/javascript; charset=utf-8"),
+    "/static/accessibility.js": (WEB / "static" / "accessibility.js", "text/javascript; charset=utf-8"),
+    "/static/favicon.svg": FAVICON,
+    "/favicon.ico": FAVICON,  # browsers ask for it whatever the page says
 }
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -34,10 +40,17 @@ SECURITY_HEADERS = {
 }
 
 
-def widget_config(env: Mapping[str, str]) -> dict[str, str]:
-    """What the page's widget needs to know, from the settings."""
+def widget_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """What the page's widget needs to know, from the settings and data."""
     socket_url = env.get("WEB_SOCKET_URL") or f"http://{env['RASA_HOST']}:{env['RASA_PORT']}"
-    return {"socketUrl": socket_url, "clinicName": env["CLINIC_NAME"], "clinicColor": env["CLINIC_COLOR"]}
+    colour, _ = readable_colour(env["CLINIC_COLOR"])
+    return {
+        "socketUrl": socket_url,
+        "clinicName": env["CLINIC_NAME"],
+        "clinicColor": colour,
+        "labels": labels(),
+        "alertStarts": alert_starts(),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +114,9 @@ class PageHandler(BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def demo_page(env: Mapping[str, str]) -> Iterator[str]:
     """Serves web/ in a background thread; yields the page URL."""
+    _, colour_warning = readable_colour(env["CLINIC_COLOR"])
+    if colour_warning:
+        print(colour_warning, flush=True)
     handler = partial(PageHandler, config=config_script(env))
     try:
         server = ThreadingHTTPServer((env["WEB_HOST"], int(env["WEB_PORT"])), handler)

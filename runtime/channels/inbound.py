@@ -31,6 +31,9 @@ from runtime.wording import wording
 logger = logging.getLogger(__name__)
 
 PAYLOAD_PREFIX = "/"
+# Sent by the website widget when a conversation opens (initPayload, web/static/widget.js),
+# before the bot offered anything; it only greets.
+PAYLOADS_ANYONE_MAY_SEND = frozenset({"/greet"})
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
@@ -71,7 +74,7 @@ def as_plain_text(text: str) -> str:
 
 
 async def accepted_text(text: str, sender_id: str) -> str:
-    if not text.startswith(PAYLOAD_PREFIX):
+    if not text.startswith(PAYLOAD_PREFIX) or text in PAYLOADS_ANYONE_MAY_SEND:
         return text
     if text in offered_payloads(await conversation(sender_id)):
         return text

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import requests
+from playwright.sync_api import Browser, sync_playwright
+from support.browser import CHROMIUM, CHROMIUM_FLAGS, CLINIC_COLOR, CLINIC_NAME
 from support.channel_fakes import (
     NOTIFICATION_SECRET,
     SLACK_BOT_TOKEN,
@@ -22,7 +24,7 @@ from support.channel_fakes import (
 )
 from support.http import Receiver, free_port
 
-from tools import servers
+from tools import servers, web
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +122,30 @@ def chat(assistant: servers.RunningAssistant) -> Callable[[str, str], list[dict[
         return response.json()
 
     return send
+
+
+# --- The website widget in Debian's Chromium (test_widget_browser.py, test_widget_accessibility.py)
+
+
+@pytest.fixture(scope="session")
+def page_url(assistant: servers.RunningAssistant, web_port: int) -> Iterator[str]:
+    """The demo page as `make run` serves it, its widget talking to the session's servers."""
+    env = servers.server_environment(
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(web_port),
+        WEB_SOCKET_URL=assistant.rasa_url,
+        CLINIC_NAME=CLINIC_NAME,
+        CLINIC_COLOR=CLINIC_COLOR,
+    )
+    with web.demo_page(env) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: install it with `apt-get install chromium` (.ci/run does).")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

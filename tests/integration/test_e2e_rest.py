@@ -150,3 +150,11 @@ def test_several_questions_in_one_message_get_the_main_answer_and_the_others_as_
     answered = next(topic for topic in asked if replies[0]["text"] == answer_text(topic))
     also = next(r for r in replies if r.get("text") == response("utter_also_asked"))
     assert faq_payload((asked - {answered}).pop()) in [b["payload"] for b in also["buttons"]]
+
+
+def test_a_greeting_right_after_the_widgets_greeting_is_not_the_same_greeting_again(chat):
+    """The widget opens a conversation with /greet; a patient who then types "hi" (issue #14)."""
+    opening = [m["text"] for m in chat("e2e-greet-twice", "/greet")]
+    assert any(text.startswith("Hello! What would you like to know") for text in opening)
+    again = [m["text"] for m in chat("e2e-greet-twice", "hi")]
+    assert again == ["Hi! Type your question whenever you're ready, or say *help* to see the topics."]

@@ -6,30 +6,17 @@ screen, and no request leaving this machine. Screenshots go to reports/widget/."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from support.browser import CLINIC_NAME
 from support.channel_helpers import user_texts
 
 from runtime.settings import ROOT
-from tools import servers, web
+from tools import servers
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOTS = ROOT / "reports" / "widget"
-CLINIC_NAME = "Riverside Spine Clinic"
-CLINIC_COLOR = "#7a2e8e"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -38,30 +25,6 @@ PHONE = {
     "has_touch": True,
 }
 ANSWER_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def page_url(assistant: servers.RunningAssistant, web_port: int) -> Iterator[str]:
-    """The demo page as `make run` serves it, its widget talking to the session's servers."""
-    env = servers.server_environment(
-        WEB_HOST="127.0.0.1",
-        WEB_PORT=str(web_port),
-        WEB_SOCKET_URL=assistant.rasa_url,
-        CLINIC_NAME=CLINIC_NAME,
-        CLINIC_COLOR=CLINIC_COLOR,
-    )
-    with web.demo_page(env) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: install it with `apt-get install chromium` (.ci/run does).")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 def open_widget(page: Page) -> None:

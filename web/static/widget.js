@@ -35,9 +35,10 @@
       hideWhenNotConnected: false,
       showFullScreenButton: false,
       displayUnreadCount: true,
-      // Answers appear at reading pace, not all at once.
+      // Answers appear at reading pace, not all at once; at once for people who ask for
+      // reduced motion.
       customMessageDelay: function () {
-        return 300;
+        return window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 300;
       },
     },
     null
