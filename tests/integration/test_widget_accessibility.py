@@ -171,6 +171,11 @@ def test_usable_at_320_px_and_at_200_percent_zoom(browser: Browser, page_url: st
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1, (
             selector
         )
+    # prefers-reduced-motion (set for this context): the widget does not slide in.
+    assert (
+        page.locator(".rw-conversation-container").evaluate("e => getComputedStyle(e).animationName")
+        == "none"
+    )
     overflow = page.locator(".rw-conversation-container").evaluate("e => e.scrollWidth - e.clientWidth")
     assert overflow <= 1, "the widget scrolls sideways"
     assert axe_violations(page) == []
