@@ -13,12 +13,14 @@ import requests
 from support.http import free_port, port_is_open, wait_for
 
 from runtime.settings import ROOT
+from runtime.shared_secrets import shared_secret
 
 READY_LINE = "Press Ctrl-C to stop."
 START_TIMEOUT = 180
 
 
-def test_make_run_serves_the_assistant_and_the_demo_page_and_stops_on_ctrl_c(tmp_path, handoff_db):
+def start_make_run(tmp_path, handoff_db) -> tuple[subprocess.Popen, str, tuple[int, int, int]]:
+    """python -m tools.serve on free ports; its process, what it printed until ready, the ports."""
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
@@ -41,14 +43,19 @@ def test_make_run_serves_the_assistant_and_the_demo_page_and_stops_on_ctrl_c(tmp
         text=True,
     )
     output: list[str] = []
+    deadline = time.monotonic() + START_TIMEOUT
+    while READY_LINE not in "".join(output) and time.monotonic() < deadline and process.poll() is None:
+        output.append(process.stdout.readline())
+    return process, "".join(output), (rasa_port, action_port, web_port)
+
+
+def test_make_run_serves_the_assistant_and_the_demo_page_and_stops_on_ctrl_c(tmp_path, handoff_db):
+    process, shown, (rasa_port, action_port, web_port) = start_make_run(tmp_path, handoff_db)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while READY_LINE not in "".join(output) and time.monotonic() < deadline and process.poll() is None:
-            output.append(process.stdout.readline())
-        shown = "".join(output)
         assert READY_LINE in shown, shown
 
         assert f"Website widget: open http://127.0.0.1:{web_port}/" in shown
+        assert shared_secret("RASA_AUTH_TOKEN")[0] not in shown  # never printed (issue #11)
         page = requests.get(f"http://127.0.0.1:{web_port}/", timeout=10)
         assert page.status_code == 200 and "/webchat.js" in page.text
         config = requests.get(f"http://127.0.0.1:{web_port}/config.js", timeout=10).text
@@ -69,3 +76,18 @@ def test_make_run_serves_the_assistant_and_the_demo_page_and_stops_on_ctrl_c(tmp
     assert wait_for(
         lambda: not any(port_is_open(port) for port in (rasa_port, action_port, web_port)), timeout=15
     )
+
+
+def test_servers_die_with_a_killed_supervisor(tmp_path, handoff_db):
+    """SIGKILL to `make run` itself (no clean-up can run): its servers go too, none is left
+    running on its port (issue #11: they used to be orphaned)."""
+    process, shown, ports = start_make_run(tmp_path, handoff_db)
+    try:
+        assert READY_LINE in shown, shown
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert wait_for(lambda: not any(port_is_open(port) for port in ports[:2]), timeout=15)
