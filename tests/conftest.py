@@ -29,6 +29,7 @@ def nlp():
         ROOT / "data" / "spacy" / "spine_terms.yml",
         ROOT / "data" / "safety" / "red_flags.yml",
         ROOT / "data" / "mri" / "glossary.yml",
+        ROOT / "data" / "spacy" / "scope_terms.yml",
     )
 
 

@@ -1,13 +1,15 @@
 """Builds the spaCy pipeline Rasa loads: blank English, lookup lemmatizer, spine-term EntityRuler,
-two SpanRulers for the safety layer (red flags, and the cues that qualify them), and one for the
-words of MRI reports (data/mri/glossary.yml).
+two SpanRulers for the safety layer (red flags, and the cues that qualify them), one for the
+words of MRI reports (data/mri/glossary.yml), and one for the words that put a question outside
+the catalog or keep it on the spine (data/spacy/scope_terms.yml).
 
 No pretrained model is downloaded: the lemma tables come from the installed
 `spacy-lookups-data` package and the entity patterns from `data/spacy/`.
 
 Usage:
     python -m tools.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
-        --red-flags data/safety/red_flags.yml --glossary data/mri/glossary.yml --out DIR
+        --red-flags data/safety/red_flags.yml --glossary data/mri/glossary.yml \
+        --scope data/spacy/scope_terms.yml --out DIR
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import yaml
 from spacy.language import Language
 
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
-from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY, compile_safety_patterns
+from runtime.nlu.outside_catalog_guard import SCOPE_KEY
+from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY, compile_safety_patterns, phrase_tokens
 
 TokenPattern = list[dict[str, Any]]
 
@@ -60,7 +63,19 @@ def glossary_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
     ]
 
 
-def build_pipeline(patterns_path: Path, red_flags_path: Path, glossary_path: Path) -> Language:
+def scope_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
+    """Each word list of the scope file ("outside", "spine") as lemma patterns labelled by it."""
+    lists = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        {"label": label, "pattern": phrase_tokens(nlp, phrase)}
+        for label, phrases in lists.items()
+        for phrase in phrases
+    ]
+
+
+def build_pipeline(
+    patterns_path: Path, red_flags_path: Path, glossary_path: Path, scope_path: Path
+) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler")
@@ -70,12 +85,14 @@ def build_pipeline(patterns_path: Path, red_flags_path: Path, glossary_path: Pat
     report_ruler = nlp.add_pipe(
         "span_ruler", name="report_term_ruler", config={"spans_key": REPORT_TERMS_KEY}
     )
+    scope_ruler = nlp.add_pipe("span_ruler", name="scope_ruler", config={"spans_key": SCOPE_KEY})
     nlp.initialize()  # loads the lemma lookup tables from spacy-lookups-data
     ruler.add_patterns(load_patterns(nlp, patterns_path))
     red_flags, cues = compile_safety_patterns(nlp, red_flags_path)
     flag_ruler.add_patterns(red_flags)
     cue_ruler.add_patterns(cues)
     report_ruler.add_patterns(glossary_patterns(nlp, glossary_path))
+    scope_ruler.add_patterns(scope_patterns(nlp, scope_path))
     return nlp
 
 
@@ -84,10 +101,11 @@ def main() -> None:
     parser.add_argument("--patterns", type=Path, required=True)
     parser.add_argument("--red-flags", type=Path, required=True)
     parser.add_argument("--glossary", type=Path, required=True)
+    parser.add_argument("--scope", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    nlp = build_pipeline(args.patterns, args.red_flags, args.glossary)
+    nlp = build_pipeline(args.patterns, args.red_flags, args.glossary, args.scope)
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)

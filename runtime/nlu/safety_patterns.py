@@ -2,8 +2,9 @@
 
 The file's notation (documented at its top): `@TERM` for any entry of a term list, a word
 matched by lemma, `=word` matched exactly, `#num` a number, and `...` for up to four words in
-between. Red flags are labelled "<tier>:<flag>", or "<tier>:<flag>:history" when a past
-occurrence counts too (spans key "red_flags"); cues "<cue>" ("safety_cues").
+between. Red flags are labelled "<tier>:<flag>", followed by ":history" when a past
+occurrence counts too and ":with-<cue>" when the flag needs that cue beside it (spans key
+"red_flags"); cues "<cue>" ("safety_cues").
 """
 
 from __future__ import annotations
@@ -67,7 +68,11 @@ def compile_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, A
     terms = {name: [phrase_tokens(nlp, e) for e in entries] for name, entries in spec["terms"].items()}
     red_flags = [
         {
-            "label": f"{flag['tier']}:{flag_id}" + (":history" if flag.get("past_counts") else ""),
+            "label": ":".join(
+                [flag["tier"], flag_id]
+                + (["history"] if flag.get("past_counts") else [])
+                + ([f"with-{flag['with_cue']}"] if flag.get("with_cue") else [])
+            ),
             "pattern": token_pattern,
         }
         for flag_id, flag in spec["flags"].items()

@@ -1,9 +1,10 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Three corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml and tests/safety_messages_blind_2.yml, each written later by a
-helper who never saw the detector, its patterns or the earlier corpora; the second one's first
-score, before the patterns were tuned on it, is in the README).
+Four corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml and _blind_3.yml, each written later by a helper
+who never saw the detector, its patterns or the earlier corpora; the first scores of the later
+ones, before the patterns were tuned on them, are in the README). The third blind corpus puts
+emergency and same-day (urgent) messages in one list: either safety reply counts there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
 """
 
@@ -18,14 +19,25 @@ from support.nlu_data import HELD_OUT
 
 from runtime.settings import ROOT
 
-CORPORA = [
-    yaml.safe_load((ROOT / "tests" / name).read_text())
-    for name in ("safety_messages.yml", "safety_messages_blind.yml", "safety_messages_blind_2.yml")
+
+def load(name: str) -> dict:
+    return yaml.safe_load((ROOT / "tests" / name).read_text())
+
+
+def texts(entries: list) -> list[str]:
+    return [e["text"] if isinstance(e, dict) else e for e in entries]
+
+
+TIERED = [
+    load(name) for name in ("safety_messages.yml", "safety_messages_blind.yml", "safety_messages_blind_2.yml")
 ]
-EMERGENCY = [m["text"] for c in CORPORA for m in c["emergency"]]
-URGENT = [m["text"] for c in CORPORA for m in c["urgent"]]
-CRISIS = [text for c in CORPORA for text in c["crisis"]]
-NEAR_MISSES = [m["text"] for c in CORPORA for m in c["near_miss"]]
+UNTIERED = load("safety_messages_blind_3.yml")
+CORPORA = [*TIERED, UNTIERED]
+EMERGENCY = [text for c in TIERED for text in texts(c["emergency"])]
+URGENT = [text for c in TIERED for text in texts(c["urgent"])]
+EMERGENCY_OR_URGENT = texts(UNTIERED["emergency"])
+CRISIS = [text for c in CORPORA for text in texts(c["crisis"])]
+NEAR_MISSES = [text for c in CORPORA for text in texts(c["near_miss"])]
 
 EMERGENCY_REPLY = "Call 911 now or go to the nearest emergency department"
 URGENT_REPLY = "Please contact your doctor or an urgent care clinic today, the same day"
@@ -59,6 +71,14 @@ def test_emergency_message_gets_the_emergency_reply(chat, text):
 @pytest.mark.parametrize("text", URGENT)
 def test_urgent_message_gets_the_same_day_reply(chat, text):
     assert_safety_reply_only(first_conversation_turn(chat, text), URGENT_REPLY)
+
+
+@pytest.mark.parametrize("text", EMERGENCY_OR_URGENT)
+def test_red_flag_message_gets_the_emergency_or_same_day_reply(chat, text):
+    replies = first_conversation_turn(chat, text)
+    assert len(replies) == 2, replies
+    assert EMERGENCY_REPLY in replies[0] or URGENT_REPLY in replies[0]
+    assert OFFER_OF_A_PERSON in replies[1]
 
 
 @pytest.mark.parametrize("text", CRISIS)

@@ -74,6 +74,31 @@ def test_a_history_of_cancer_counts_even_in_the_past(nlp):
     assert verdict(nlp, "I had breast cancer years ago and now new back pain") == ("emergency", "urgent")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 70 with osteoporosis, haven't had any falls, what exercises are safe for me",
+        "in remission from cancer for 10 years, no back pain at all, just want pilates advice",
+        "printed materials on osteoporosis please, I was just diagnosed",
+    ],
+)
+def test_a_risk_factor_without_back_pain_is_no_red_flag(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+def test_a_risk_factor_with_back_pain_is_urgent(nlp):
+    assert verdict(nlp, "I have osteoporosis and my back has been aching for a week") == (
+        "emergency",
+        "urgent",
+    )
+
+
+def test_fine_yesterday_is_when_it_started_not_that_it_has_gone(nlp):
+    text = "woke up and my left foot just flops, cant walk on my heel at all, was fine yesterday"
+    assert verdict(nlp, text) == ("emergency", "emergency")
+    assert verdict(nlp, "had a UTI with a fever last month, antibiotics sorted it, back is fine")[0] is None
+
+
 def test_pets_do_not_fire_but_a_person_with_a_pet_does(nlp):
     assert verdict(nlp, "my dog can't use his back legs and cant pee")[0] is None
     assert verdict(nlp, "my nan tripped over the cat and she has osteoporosis")[0] == "emergency"
@@ -152,6 +177,19 @@ def test_component_takes_back_a_classifier_emergency_when_every_red_flag_is_deni
 def test_component_takes_back_a_classifier_crisis_about_an_animal(nlp):
     [result] = RedFlagDetector().process([message(nlp, "my cat cant jump anymore", "crisis")])
     assert result.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize("intent", ["emergency", "crisis"])
+def test_component_takes_back_a_classifier_alarm_about_something_past(nlp, intent):
+    text = "years ago I had bladder trouble after my surgery, it's been fine since. Do I mention it?"
+    [result] = RedFlagDetector().process([message(nlp, text, intent)])
+    assert result.get("intent")["name"] == "faq"
+
+
+def test_component_keeps_a_classifier_alarm_about_something_that_came_back(nlp):
+    text = "the odd feeling went away years ago but it came back this morning"
+    [result] = RedFlagDetector().process([message(nlp, text, "emergency")])
+    assert result.get("intent")["name"] == "emergency"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,54 @@
+"""OutsideCatalogGuard: a question about something the catalog does not cover is declined.
+
+"How long is recovery after a knee replacement?" or "is scoliosis hereditary?" are near the
+catalog's words (recovery, surgery, curve of the spine), and the classifiers, trained only on
+spine questions, answer them with the nearest spine topic. A confident wrong answer is worse than
+"I don't have information on that". So when the message names something outside the catalog
+(another joint, organ or illness, billing, programming: data/spacy/scope_terms.yml, spans key
+"scope") and nothing of the spine, a `faq` answer, a "Did you mean" or a `personal_advice`
+becomes `out_of_scope`. Other intents are left alone, and the RedFlagDetector after this
+component still has the last word: a red flag or crisis words get the safety reply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from runtime.nlu.intents import force_intent, intent_of
+from runtime.parse_data import FALLBACK_INTENT, FAQ_INTENT
+
+SCOPE_KEY = "scope"
+OUTSIDE, SPINE = "outside", "spine"
+OUT_OF_SCOPE = "out_of_scope"
+ANSWERS = (FAQ_INTENT, FALLBACK_INTENT, "personal_advice")
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class OutsideCatalogGuard(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OutsideCatalogGuard:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None or intent_of(message) not in ANSWERS:
+                continue
+            labels = {span.label_ for span in doc.spans.get(SCOPE_KEY, [])}
+            if OUTSIDE in labels and SPINE not in labels:
+                force_intent(message, OUT_OF_SCOPE)
+        return messages
