@@ -51,6 +51,20 @@ def outer_terms(spans: List[Span]) -> List[str]:
     return list(dict.fromkeys(span.label_ for span in outer))
 
 
+def parts_of_levels(spans: List[Span]) -> set:
+    """Terms found only inside a longer span of a level ("s1" in "l5-s1")."""
+    glossary = load_glossary()
+    levels = [s for s in spans if s.label_ in glossary.terms and glossary.terms[s.label_].kind == "level"]
+
+    def inside_a_level(span: Span) -> bool:
+        return any(
+            level.start <= span.start and span.end <= level.end and len(level) > len(span) for level in levels
+        )
+
+    labels = {s.label_ for s in spans}
+    return {label for label in labels if all(inside_a_level(s) for s in spans if s.label_ == label)}
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ReportTermsDetector(GraphComponent):
     @staticmethod
@@ -108,6 +122,9 @@ class ReportTermsDetector(GraphComponent):
             spans = sorted(doc.spans.get(REPORT_TERMS_KEY, []), key=lambda s: s.start)
             terms = list(dict.fromkeys(span.label_ for span in spans))
             message.set(REPORT_TERMS, terms, add_to_output=True)
+            # "l5-s1" is one level, not also the sacral region: a patient naming their level
+            # ("a herniated disc at L5/S1") writes one report word, not two
+            terms = [t for t in terms if t not in parts_of_levels(spans)]
             intent = intent_of(message)
             if intent in KEEP_INTENTS or not self.is_report_language(
                 terms, outer_terms(spans), any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
