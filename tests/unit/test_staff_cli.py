@@ -76,8 +76,8 @@ def test_show_prints_fields_and_transcript_but_no_contact_unless_stored(store, c
     assert code == 0
     assert f"Ticket:       {reference}" in out
     assert "Reason:       user_request" in out
-    assert "[2024-05-06 12:00:00 UTC] user: Can a person call me about my made-up MRI?" in out
-    assert "[2024-05-06 12:00:01 UTC] bot: I have passed this to the team." in out
+    assert "[2024-05-06 12:00:00 UTC] Patient: Can a person call me about my made-up MRI?" in out
+    assert "[2024-05-06 12:00:01 UTC] Assistant: I have passed this to the team." in out
     assert "Contact" not in out
     new_ticket(store, contact={"phone": "555-0100"})
     assert "Contact:      phone: 555-0100" in run(capsys, "show", reference)[1]
