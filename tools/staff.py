@@ -106,7 +106,11 @@ def show_command(store: HandoffStore, args: argparse.Namespace) -> None:
 
 
 def claim_command(store: HandoffStore, args: argparse.Namespace) -> None:
-    ticket = store.claim(args.reference, args.agent)
+    try:
+        ticket = agent.claim(store, args.reference, args.agent)
+    except RelayError as error:
+        reference = store.get(args.reference).reference
+        raise RelayError(f"{reference} claimed, but the conversation was not told: {error}") from None
     print(f"{ticket.reference} claimed by {ticket.claimed_by}.")
 
 

@@ -1,17 +1,39 @@
-"""What a staff member does to a ticket, for the staff CLI and the staff inbox alike: a reply is
-stored in the ticket first, then relayed into the patient's conversation; closing tells the
-patient they are back with the assistant, then closes."""
+"""What a staff member does to a ticket, for the staff CLI and the staff inbox alike. Claiming
+tells the conversation a team member joined (the bot stands back: data/rules/takeover.yml); a
+reply is stored in the ticket first, then relayed into the patient's conversation; closing tells
+the patient they are back with the assistant, then closes."""
 
 from __future__ import annotations
 
-from runtime.handoff.relay import AGENT_MESSAGE_INTENT, HANDOFF_CLOSED_INTENT, relay_to_patient
+import contextlib
+
+from runtime.handoff.relay import (
+    AGENT_MESSAGE_INTENT,
+    HANDOFF_CLOSED_INTENT,
+    STAFF_JOINED_INTENT,
+    RelayError,
+    relay_to_patient,
+)
 from runtime.handoff.store import HandoffStore, Ticket
 
 
+def claim(store: HandoffStore, reference: str, agent: str) -> Ticket:
+    """The first claim of a ticket starts the takeover; raises RelayError when the claim is
+    stored but the conversation could not be told."""
+    was_open = store.get(reference).status == "open"
+    ticket = store.claim(reference, agent)
+    if was_open:
+        relay_to_patient(ticket.conversation_id, STAFF_JOINED_INTENT, "")
+    return ticket
+
+
 def reply(store: HandoffStore, reference: str, text: str, agent: str | None = None) -> Ticket:
-    """Raises RelayError when the message is stored but could not be delivered."""
+    """Claims it first under `agent`, if given; raises RelayError when the message is stored
+    but could not be delivered."""
     if agent:
-        store.claim(reference, agent)
+        # Rasa unreachable: the message's own relay below fails and says so; it must be stored first.
+        with contextlib.suppress(RelayError):
+            claim(store, reference, agent)
     # Stored before it is relayed: if Rasa is down the message is not lost, only undelivered.
     ticket = store.add_message(reference, "agent", text)
     relay_to_patient(ticket.conversation_id, AGENT_MESSAGE_INTENT, text)

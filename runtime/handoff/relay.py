@@ -13,6 +13,7 @@ from runtime.shared_secrets import shared_secret
 TIMEOUT_SECONDS = 10
 AGENT_MESSAGE_INTENT = "agent_message"
 HANDOFF_CLOSED_INTENT = "handoff_closed"
+STAFF_JOINED_INTENT = "staff_joined"
 
 
 class RelayError(RuntimeError):

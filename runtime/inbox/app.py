@@ -32,6 +32,7 @@ LOGIN_COOKIE = "inbox_login_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 PUBLIC_PATHS = ("/login",)
+LOGIN_MESSAGES = ("failed", "locked", "throttled", "timed_out", "logged_out")
 STATIC_PREFIX = "/static/"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -47,10 +48,9 @@ SECURITY_HEADERS = {
 
 def create_app(store: HandoffStore | None = None, config: InboxSettings | None = None) -> Sanic:
     app = Sanic("spine_staff_inbox")
-    app.config.FORWARDED_SECRET = None
     app.ctx.store = store or HandoffStore.from_environment()
     app.ctx.config = config or load_settings()
-    app.static(STATIC_PREFIX, str(pages.STATIC), name="static")
+    app.static(STATIC_PREFIX.rstrip("/"), str(pages.STATIC), name="static")
     app.register_middleware(guard, "request")
     app.register_middleware(secure_headers, "response")
     for path, handler, methods in ROUTES:
@@ -137,7 +137,7 @@ def login_form(request: Request, message_key: str | None, status: int = 200) -> 
     login = pages.words()["login"]
     config = request.app.ctx.config
     minutes = {"timed_out": config.idle_minutes, "locked": config.lockout_minutes}.get(message_key or "", 0)
-    message = login[message_key].format(minutes=f"{minutes:g}") if message_key in login else None
+    message = login[message_key].format(minutes=f"{minutes:g}") if message_key in LOGIN_MESSAGES else None
     response = html(
         pages.render("login.html", session=None, csrf_token=token, message=message), status=status
     )
@@ -261,12 +261,16 @@ async def claim(request: Request, reference: str) -> HTTPResponse:
     ticket = find_ticket(request, reference)
     if ticket is None:
         return error_page(404, "not_found")
+    user = request.ctx.session.user
     try:
-        request.app.ctx.store.claim(ticket.reference, request.ctx.session.user.display_name)
+        await asyncio.to_thread(agent.claim, request.app.ctx.store, ticket.reference, user.display_name)
+        done = "claimed"
+    except RelayError:
+        done = "claimed_not_told"
     except ValueError:  # closed meanwhile
         return back_to(ticket.reference, "closed")
     audit(request, "claimed", ticket.reference)
-    return back_to(ticket.reference, "claimed")
+    return back_to(ticket.reference, done)
 
 
 async def reply(request: Request, reference: str) -> HTTPResponse:

@@ -5,6 +5,7 @@ roles, and the append-only audit log."""
 
 from __future__ import annotations
 
+import http.client
 import re
 import sqlite3
 import subprocess
@@ -126,6 +127,19 @@ def test_no_route_answers_without_a_session(inbox_url, path, method):
         assert response.status_code == 302 and response.headers["Location"] == "/login"
     else:
         assert response.status_code == 401 and response.json() == {"signed_in": False}
+
+
+def test_the_static_files_of_the_sign_in_page_are_public_and_hold_no_data(inbox_url):
+    for name, kind in [("inbox.css", "text/css"), ("inbox.js", "javascript"), ("favicon.svg", "image/svg")]:
+        response = requests.get(f"{inbox_url}/static/{name}", timeout=10)
+        assert response.status_code == 200 and kind in response.headers["Content-Type"]
+    host, port = inbox_url.removeprefix("http://").split(":")
+    for traversal in ("/static/../../runtime/inbox/app.py", "/static/%2e%2e/%2e%2e/runtime/inbox/app.py"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", traversal)  # sent as written: no client-side normalising
+        answer = connection.getresponse()
+        assert answer.status in (302, 404) and b"create_app" not in answer.read(), traversal
+        connection.close()
 
 
 def test_no_route_is_left_out_of_the_session_test():

@@ -91,9 +91,10 @@ def test_claim_then_close_relays_handoff_closed(store, rasa, capsys):
     )
     assert "Status:       claimed by Nurse Example" in run(capsys, "show", reference)[1]
     assert run(capsys, "close", reference)[:2] == (0, f"{reference} closed.\n")
-    [request] = rasa.requests
-    assert request.path == "/conversations/conv-1/trigger_intent"
-    assert request.json() == {"name": "handoff_closed", "entities": {}}
+    joined, closed = rasa.requests
+    assert joined.path == closed.path == "/conversations/conv-1/trigger_intent"
+    assert joined.json() == {"name": "staff_joined", "entities": {}}
+    assert closed.json() == {"name": "handoff_closed", "entities": {}}
     assert store.get(reference).status == "closed"
     assert run(capsys, "list")[1] == "No handoff tickets waiting.\n"
 
@@ -104,7 +105,8 @@ def test_send_relays_to_rasa_and_keeps_the_message(store, rasa, capsys):
         capsys, "send", reference, "Hello, this is the clinic's nurse.", "--agent", "Nurse Example"
     )
     assert (code, out) == (0, f"Sent to the patient of {reference}.\n")
-    [request] = rasa.requests
+    joined, request = rasa.requests  # claimed first: the bot is told a team member joined
+    assert joined.json() == {"name": "staff_joined", "entities": {}}
     assert request.path == "/conversations/conv%2Fwith%20space/trigger_intent"
     assert request.query == {"output_channel": ["latest"], "token": [TOKEN]}
     assert request.json() == {

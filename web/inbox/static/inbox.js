@@ -79,21 +79,21 @@ function transcriptLine(line) {
 }
 
 function watchTicket(list) {
-  const status = document.getElementById("ticket-status");
-  const claimedBy = document.getElementById("ticket-claimed-by");
+  const fields = { status: "ticket-status", priority: "ticket-priority", claimed_by: "ticket-claimed-by" };
+  const box = list.parentElement; // the scrolling log around the list
   async function refresh() {
     const data = await poll(list.dataset.poll);
     if (data) {
-      const shown = list.children.length;
-      const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+      // Only the live conversation grows line by line (not the copy stored with the ticket).
+      const shown = data.live ? list.children.length : data.lines.length;
+      const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
       for (const line of data.lines.slice(shown)) list.appendChild(transcriptLine(line));
-      if (data.lines.length > shown && atBottom) list.scrollTop = list.scrollHeight;
-      status.textContent = data.status;
-      claimedBy.textContent = data.claimed_by;
+      if (data.lines.length > shown && atBottom) box.scrollTop = box.scrollHeight;
+      for (const [key, id] of Object.entries(fields)) document.getElementById(id).textContent = data[key];
     }
     setTimeout(refresh, POLL_MS);
   }
-  list.scrollTop = list.scrollHeight;
+  box.scrollTop = box.scrollHeight;
   setTimeout(refresh, POLL_MS);
 }
 
