@@ -21,6 +21,7 @@ from runtime.handoff.conversation import conversation_of
 from runtime.handoff.relay import RelayError
 from runtime.handoff.store import HandoffStore, OutboxItem, utcnow
 from runtime.handoff.times import age, local_time, staff_zone
+from runtime.inbox import records
 
 ALL_STATUSES = ("open", "claimed", "closed")
 
@@ -139,6 +140,7 @@ def close_command(store: HandoffStore, args: argparse.Namespace) -> None:
 def purge_command(store: HandoffStore, args: argparse.Namespace) -> None:
     days = args.days if args.days is not None else float(settings.get("RETENTION_DAYS"))
     count = store.purge_closed_older_than(days)
+    records.purge_orphan_notes(store.engine)  # their staff notes go with them
     print(f"Purged {count} closed handoff ticket(s) older than {days:g} days.")
 
 

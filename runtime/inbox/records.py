@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from runtime.handoff.store import tickets as handoff_tickets
 from runtime.handoff.store import utcnow
 from runtime.inbox import tables
 
@@ -69,3 +70,13 @@ def notes_for(engine: Engine, reference: str) -> list[Note]:
     )
     with engine.begin() as connection:
         return [Note(row.author, row.text, row.at) for row in connection.execute(query)]
+
+
+def purge_orphan_notes(engine: Engine) -> int:
+    """Deletes the notes of tickets that were purged (retention, SAFETY.md section 6)."""
+    tables.ensure(engine)
+    remaining = sa.select(handoff_tickets.c.reference)
+    with engine.begin() as connection:
+        return connection.execute(
+            tables.notes.delete().where(tables.notes.c.ticket_reference.not_in(remaining))
+        ).rowcount

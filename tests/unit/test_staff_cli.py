@@ -12,6 +12,7 @@ import pytest
 from support.http import Receiver, free_port
 
 from runtime.handoff.store import HandoffStore
+from runtime.inbox import records
 from runtime.settings import ROOT
 from tools.staff import main
 
@@ -151,11 +152,15 @@ def test_an_unknown_reference_is_exit_1_and_one_line(store, capsys, command):
     assert (code, out, err) == (1, "", "error: No handoff ticket SP-ZZZZ\n")
 
 
-def test_purge_removes_old_closed_tickets(store, capsys):
-    reference = new_ticket(store)
+def test_purge_removes_old_closed_tickets_with_their_staff_notes(store, capsys):
+    reference, kept = new_ticket(store), new_ticket(store, "conv-2")
+    records.add_note(store.engine, reference, "Nurse Example", "called the patient")
+    records.add_note(store.engine, kept, "Nurse Example", "still open")
     store.close(reference, now=T0)
     code, out, _ = run(capsys, "purge", "--days", "1")
     assert (code, out) == (0, "Purged 1 closed handoff ticket(s) older than 1 days.\n")
+    assert records.notes_for(store.engine, reference) == []
+    assert [note.text for note in records.notes_for(store.engine, kept)] == ["still open"]
 
 
 def test_the_module_entry_point_exits_1_with_one_line(tmp_path):
