@@ -9,9 +9,9 @@ import sys
 
 import requests
 
+from runtime.inbox.web import LOGIN_COOKIE
 from runtime.settings import ROOT
 
-LOGIN_COOKIE = "inbox_login_csrf"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "a long test passphrase"
 
