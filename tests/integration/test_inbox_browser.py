@@ -89,6 +89,8 @@ def test_live_takeover_from_request_to_hand_back(
     assert staff.evaluate("window.__notReloaded") is True
     staff.screenshot(path=str(SHOTS / "inbox-list.png"), full_page=True)
 
+    board = staff.context.new_page()  # the list stays open in a second tab
+    board.goto(f"{inbox_url}/")
     row.get_by_role("link", name=reference).click()
     transcript = staff.locator("#transcript")
     expect(transcript).to_contain_text("can I talk to a real person please")
@@ -117,6 +119,11 @@ def test_live_takeover_from_request_to_hand_back(
         "This could be an emergency", timeout=LIVE_TIMEOUT_MS
     )
     expect(staff.locator("#ticket-priority")).to_have_text("URGENT", timeout=LIVE_TIMEOUT_MS)
+    listed = board.locator(f"tr[data-reference='{reference}']")  # the list followed, no reload
+    expect(listed).to_contain_text("URGENT")
+    expect(listed).to_contain_text("claimed")
+    expect(listed).to_contain_text("Nurse Sam")
+    expect(listed).to_have_class("urgent")
     patient.screenshot(path=str(SHOTS / "phone-takeover.png"))
     staff.screenshot(path=str(SHOTS / "ticket-page.png"), full_page=True)
     sender = session_id(patient)
