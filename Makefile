@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install web nlp train run shell test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff purge clean lock
+.PHONY: help install web nlp train run shell test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff inbox inbox-user purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -52,7 +52,7 @@ $(MODEL): $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the Rasa model (skipped when data and config are unchanged)
 
-run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005) and the widget demo page (http://127.0.0.1:8080)
+run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005), the widget demo page (http://127.0.0.1:8080) and the staff inbox (http://127.0.0.1:8090)
 	$(PY) -m tools.serve
 
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
@@ -106,6 +106,12 @@ outbox: $(VENV)/.installed ## Run the handoff notification worker on its own (th
 
 staff: $(VENV)/.installed ## Staff CLI for handoff tickets, e.g. make staff ARGS="list" or ARGS="send SP-4K7Q 'Hello'"
 	$(PY) -m tools.staff $(ARGS)
+
+inbox: $(VENV)/.installed ## The staff inbox alone (make run starts it too) on INBOX_HOST:INBOX_PORT (default http://127.0.0.1:8090)
+	$(PY) -m tools.inbox serve
+
+inbox-user: $(VENV)/.installed ## Create a staff inbox account, e.g. make inbox-user ACCOUNT=lee ROLE=staff NAME="Nurse Lee" (asks for the password)
+	$(PY) -m tools.inbox add-user "$(ACCOUNT)" --role "$(ROLE)" --name "$(NAME)"
 
 purge: $(VENV)/.installed ## Delete conversations older than RETENTION_DAYS (default 90) from the tracker store
 	$(PY) -m tools.purge

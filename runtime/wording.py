@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
@@ -25,3 +25,9 @@ def listed(items: list[str], section: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return words["separator"].join(items[:-1]) + words["last_separator"] + items[-1]
+
+
+@cache
+def data_yaml(*parts: str) -> Any:
+    """Another data file of words (e.g. data/inbox/wording.yml), read once per process."""
+    return yaml.safe_load(settings.data_path(*parts).read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from runtime import settings
 from runtime.handoff.store import HandoffStore
+from runtime.inbox import records
 
 SECONDS_PER_DAY = 86_400
 
@@ -50,7 +51,9 @@ def main() -> None:
     conversations, events = purge_conversations(args.db, args.days)
     summary = f"Purged {conversations} conversation(s) ({events} events)"
     print(f"{summary} older than {args.days:g} days from {args.db}")
-    tickets = HandoffStore.from_environment().purge_closed_older_than(args.days)
+    store = HandoffStore.from_environment()
+    tickets = store.purge_closed_older_than(args.days)
+    records.purge_orphan_notes(store.engine)  # the staff notes of those tickets
     print(f"Purged {tickets} closed handoff ticket(s) older than {args.days:g} days")
 
 

@@ -17,7 +17,12 @@ def main() -> None:
         print(f"Generated an API token for local use, kept in {secret_file('RASA_AUTH_TOKEN')} (mode 0600).")
     print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
     # The page's port first: a port in use fails in a second, not after the model has loaded.
-    with web.demo_page(servers.server_environment()) as page_url, servers.assistant() as running:
+    env = servers.server_environment()
+    with (
+        web.demo_page(env) as page_url,
+        servers.assistant() as running,
+        servers.staff_inbox(env) as inbox_url,
+    ):
         url = running.rasa_url
         log_dir = settings.path("LOG_DIR")
         print(
@@ -27,10 +32,11 @@ The spine FAQ assistant is running at {url}
     curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
          -d '{{"sender": "me", "message": "What is a discectomy?"}}'
   Website widget: open {page_url} (demo page; socket.io at {url}/socket.io)
+  Staff inbox:    open {inbox_url} (accounts: make inbox-user ACCOUNT=name ROLE=staff|admin)
   Terminal chat:  make shell (in another terminal)
   HTTP API:       {url}/model/parse etc., with ?token=<RASA_AUTH_TOKEN or var/auth_token>
   Health:         {url}/webhooks/health/ (action server and handoff store)
-  Logs:           {log_dir}/rasa.log, {log_dir}/actions.log and {log_dir}/supervisor.log
+  Logs:           {log_dir}/rasa.log, actions.log, inbox.log and supervisor.log
 Press Ctrl-C to stop.""",
             flush=True,
         )

@@ -240,3 +240,26 @@ def assistant(timeout: float = 120, **overrides: str) -> Iterator[RunningAssista
         rasa.stop()
         actions.stop()
         supervisor.release()
+
+
+def staff_inbox_command() -> list[str]:
+    return [sys.executable, "-m", "runtime.inbox.server"]
+
+
+@contextlib.contextmanager
+def staff_inbox(env: dict[str, str], timeout: float = 60) -> Iterator[str]:
+    """The staff inbox (runtime/inbox/) on INBOX_HOST:INBOX_PORT, up and answering, restarted if
+    it crashes, stopped on exit; yields its URL."""
+    logs = log_dir(env)
+    server = Supervised("staff inbox", staff_inbox_command(), env, logs / "inbox.log")
+    supervisor = Supervisor([server], logs / "supervisor.log", float(env["SUPERVISOR_RESTART_DELAY_SECONDS"]))
+    url = f"http://{env['INBOX_HOST']}:{env['INBOX_PORT']}"
+    try:
+        server.start()
+        wait_until_up(f"{url}/login", server, timeout)
+        supervisor.start()
+        yield url
+    finally:
+        supervisor.stop_restarting()
+        server.stop()
+        supervisor.release()

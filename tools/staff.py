@@ -12,22 +12,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from runtime import settings
-from runtime.handoff.office_hours import as_zone
-from runtime.handoff.relay import (
-    AGENT_MESSAGE_INTENT,
-    HANDOFF_CLOSED_INTENT,
-    RelayError,
-    send_to_conversation,
-)
-from runtime.handoff.settings import load_settings
-from runtime.handoff.store import HandoffStore, OutboxItem, Ticket, parse_time, utcnow
-from tools import servers
+from runtime.handoff import agent, transcript
+from runtime.handoff.conversation import conversation_of
+from runtime.handoff.relay import RelayError
+from runtime.handoff.store import HandoffStore, OutboxItem, utcnow
+from runtime.handoff.times import age, local_time, staff_zone
+from runtime.inbox import records
 
 ALL_STATUSES = ("open", "claimed", "closed")
 
@@ -104,29 +98,29 @@ def show_command(store: HandoffStore, args: argparse.Namespace) -> None:
     fields.append(("Notified", notification_states(store.outbox_for(ticket.reference))))
     for label, value in fields:
         print(f"{label + ':':<14}{value}")
+    conversation = conversation_of(ticket)
     print("\nTranscript:")
-    for entry in ticket.transcript:
-        print(
-            f"  [{local_time(parse_time(entry['time']), tz, seconds=True)}] {entry['who']}: {entry['text']}"
-        )
-    if not ticket.transcript:
-        print("  (empty)")
+    if not conversation.live:
+        print(f"  {transcript.words()['stored_only']}")
+    for line in transcript.as_text(conversation.lines, tz):
+        print(f"  {line}")
 
 
 def claim_command(store: HandoffStore, args: argparse.Namespace) -> None:
-    ticket = store.claim(args.reference, args.agent)
+    try:
+        ticket = agent.claim(store, args.reference, args.agent)
+    except RelayError as error:
+        reference = store.get(args.reference).reference
+        raise RelayError(f"{reference} claimed, but the conversation was not told: {error}") from None
     print(f"{ticket.reference} claimed by {ticket.claimed_by}.")
 
 
 def send_command(store: HandoffStore, args: argparse.Namespace) -> None:
-    if args.agent:
-        store.claim(args.reference, args.agent)
-    # Stored before it is relayed: if Rasa is down the message is not lost, only undelivered.
-    ticket = store.add_message(args.reference, "agent", args.text)
     try:
-        relay(ticket, AGENT_MESSAGE_INTENT, args.text)
+        ticket = agent.reply(store, args.reference, args.text, args.agent)
     except RelayError as error:
-        raise RelayError(f"message stored in {ticket.reference} but not delivered: {error}") from None
+        reference = store.get(args.reference).reference
+        raise RelayError(f"message stored in {reference} but not delivered: {error}") from None
     print(f"Sent to the patient of {ticket.reference}.")
 
 
@@ -135,19 +129,18 @@ def close_command(store: HandoffStore, args: argparse.Namespace) -> None:
     if ticket.status == "closed":
         print(f"{ticket.reference} is already closed.")
         return
-    if not args.no_relay:
-        try:
-            relay(ticket, HANDOFF_CLOSED_INTENT, "")
-        except RelayError as error:
-            hint = "use --no-relay to close it without telling the patient"
-            raise RelayError(f"{ticket.reference} not closed: {error}; {hint}") from None
-    store.close(ticket.reference)
+    try:
+        agent.close(store, ticket.reference, tell_patient=not args.no_relay)
+    except RelayError as error:
+        hint = "use --no-relay to close it without telling the patient"
+        raise RelayError(f"{ticket.reference} not closed: {error}; {hint}") from None
     print(f"{ticket.reference} closed.")
 
 
 def purge_command(store: HandoffStore, args: argparse.Namespace) -> None:
     days = args.days if args.days is not None else float(settings.get("RETENTION_DAYS"))
     count = store.purge_closed_older_than(days)
+    records.purge_orphan_notes(store.engine)  # their staff notes go with them
     print(f"Purged {count} closed handoff ticket(s) older than {days:g} days.")
 
 
@@ -159,29 +152,6 @@ COMMANDS = {
     "close": close_command,
     "purge": purge_command,
 }
-
-
-def relay(ticket: Ticket, intent: str, text: str) -> None:
-    token, _ = servers.auth_token()
-    send_to_conversation(ticket.conversation_id, intent, text, load_settings().rasa_url, token)
-
-
-def staff_zone() -> ZoneInfo:
-    """Times shown in the clinic's zone (HANDOFF_TIMEZONE), where staff read them."""
-    return as_zone(load_settings().timezone)
-
-
-def local_time(moment: datetime, tz: ZoneInfo, seconds: bool = False) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
-
-
-def age(elapsed: timedelta) -> str:
-    minutes = int(elapsed.total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 0)}m"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}h{minutes % 60:02d}m"
-    return f"{minutes // (24 * 60)}d"
 
 
 def notification_states(items: list[OutboxItem]) -> str:

@@ -7,9 +7,13 @@ from urllib.parse import quote
 
 import requests
 
+from runtime.handoff.settings import load_settings
+from runtime.shared_secrets import shared_secret
+
 TIMEOUT_SECONDS = 10
 AGENT_MESSAGE_INTENT = "agent_message"
 HANDOFF_CLOSED_INTENT = "handoff_closed"
+STAFF_JOINED_INTENT = "staff_joined"
 
 
 class RelayError(RuntimeError):
@@ -47,3 +51,9 @@ def rasa_reason(response: requests.Response) -> str:
     if isinstance(data, dict) and data.get("message"):
         return str(data["message"])[:200]
     return response.reason or response.text[:200]
+
+
+def relay_to_patient(conversation_id: str, intent: str, text: str) -> None:
+    """send_to_conversation to the Rasa server of RASA_URL, with the API token of the settings."""
+    token, _ = shared_secret("RASA_AUTH_TOKEN")
+    send_to_conversation(conversation_id, intent, text, load_settings().rasa_url, token)

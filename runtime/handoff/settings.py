@@ -92,10 +92,10 @@ class HandoffSettings:
     rasa_url: str
 
 
-def raw(key: str) -> str:
-    """One setting as text: environment (after .env/.env.example) first, then DEFAULTS."""
+def raw(key: str, defaults: dict[str, tuple[str, str]] = DEFAULTS) -> str:
+    """One setting as text: environment (after .env/.env.example) first, then the defaults."""
     ops_settings.load()
-    value = os.environ.get(key, DEFAULTS[key][0])
+    value = os.environ.get(key, defaults[key][0])
     # A value copied with its .env quotes into a real environment still means the same thing.
     return value.strip().strip('"').strip("'")
 
@@ -145,10 +145,10 @@ def load_settings() -> HandoffSettings:
     )
 
 
-def env_example_lines() -> list[str]:
-    """DEFAULTS as commented KEY=VALUE lines for .env.example."""
+def env_example_lines(defaults: dict[str, tuple[str, str]] = DEFAULTS) -> list[str]:
+    """The defaults as commented KEY=VALUE lines for .env.example."""
     lines = []
-    for key, (default, comment) in DEFAULTS.items():
+    for key, (default, comment) in defaults.items():
         value = f'"{default}"' if " " in default else default
         lines += [f"# {comment}", f"{key}={value}"]
     return lines

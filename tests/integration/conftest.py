@@ -149,3 +149,32 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+# --- The staff inbox (test_inbox_*.py) -----------------------------------------------------------
+
+
+def inbox_environment(handoff_url: str, rasa_url: str, token: str, log_dir: Path, **overrides: str) -> dict:
+    return servers.server_environment(
+        HANDOFF_DB_URL=handoff_url,
+        RASA_URL=rasa_url,
+        RASA_AUTH_TOKEN=token,
+        INBOX_HOST="127.0.0.1",
+        INBOX_PORT=str(free_port()),
+        LOG_DIR=str(log_dir),
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="session")
+def inbox_url(
+    assistant: servers.RunningAssistant, assistant_handoff_url: str, assistant_dir: Path
+) -> Iterator[str]:
+    """The staff inbox on the session's handoff store and Rasa server. Every test client is
+    127.0.0.1, so the per-address sign-in limit is tested on an inbox of its own."""
+    env = inbox_environment(
+        assistant_handoff_url, assistant.rasa_url, assistant.token, assistant_dir / "log",
+        INBOX_LOGINS_PER_MINUTE="1000000",
+    )  # fmt: skip
+    with servers.staff_inbox(env) as url:
+        yield url

@@ -62,6 +62,12 @@ def test_user_asks_for_a_person_and_staff_reply_into_the_conversation(
     )
     assert "real person" not in notification.body.decode()  # no conversation text leaves
 
+    shown = staff_cli(assistant, assistant_handoff_url, "show", reference).stdout
+    assert "Patient: can i talk to a real person please" in shown
+    assert "Assistant: I can pass this conversation to the clinic team." in shown  # what the bot said
+    assert "Patient: pressed: Yes, share it" in shown and "/affirm" not in shown  # what they pressed
+    assert re.search(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T\]", shown)  # the clinic's zone
+
     assert staff_cli(assistant, assistant_handoff_url, "claim", reference, "--agent", "Sam").returncode == 0
     sent = staff_cli(assistant, assistant_handoff_url, "send", reference, "Hi, this is Sam from the clinic.")
     assert sent.returncode == 0, sent.stderr

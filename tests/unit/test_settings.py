@@ -53,9 +53,12 @@ def test_make_stops_with_that_line_when_python_310_is_missing(tmp_path):
     assert "*** error: Python 3.10 is required" in line and "pyenv install 3.10" in line
 
 
-def test_env_example_documents_every_handoff_setting_with_its_default():
+def test_env_example_documents_every_handoff_and_inbox_setting_with_its_default():
     from runtime.handoff.settings import env_example_lines
+    from runtime.inbox.settings import DEFAULTS as INBOX_DEFAULTS
 
     documented = (ROOT / ".env.example").read_text().splitlines()
-    missing = [line for line in env_example_lines() if line not in documented]
+    missing = [
+        line for line in env_example_lines() + env_example_lines(INBOX_DEFAULTS) if line not in documented
+    ]
     assert missing == []

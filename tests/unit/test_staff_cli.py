@@ -12,6 +12,7 @@ import pytest
 from support.http import Receiver, free_port
 
 from runtime.handoff.store import HandoffStore
+from runtime.inbox import records
 from runtime.settings import ROOT
 from tools.staff import main
 
@@ -76,8 +77,8 @@ def test_show_prints_fields_and_transcript_but_no_contact_unless_stored(store, c
     assert code == 0
     assert f"Ticket:       {reference}" in out
     assert "Reason:       user_request" in out
-    assert "[2024-05-06 12:00:00 UTC] user: Can a person call me about my made-up MRI?" in out
-    assert "[2024-05-06 12:00:01 UTC] bot: I have passed this to the team." in out
+    assert "[2024-05-06 12:00:00 UTC] Patient: Can a person call me about my made-up MRI?" in out
+    assert "[2024-05-06 12:00:01 UTC] Assistant: I have passed this to the team." in out
     assert "Contact" not in out
     new_ticket(store, contact={"phone": "555-0100"})
     assert "Contact:      phone: 555-0100" in run(capsys, "show", reference)[1]
@@ -91,9 +92,10 @@ def test_claim_then_close_relays_handoff_closed(store, rasa, capsys):
     )
     assert "Status:       claimed by Nurse Example" in run(capsys, "show", reference)[1]
     assert run(capsys, "close", reference)[:2] == (0, f"{reference} closed.\n")
-    [request] = rasa.requests
-    assert request.path == "/conversations/conv-1/trigger_intent"
-    assert request.json() == {"name": "handoff_closed", "entities": {}}
+    joined, closed = rasa.requests
+    assert joined.path == closed.path == "/conversations/conv-1/trigger_intent"
+    assert joined.json() == {"name": "staff_joined", "entities": {}}
+    assert closed.json() == {"name": "handoff_closed", "entities": {}}
     assert store.get(reference).status == "closed"
     assert run(capsys, "list")[1] == "No handoff tickets waiting.\n"
 
@@ -104,7 +106,8 @@ def test_send_relays_to_rasa_and_keeps_the_message(store, rasa, capsys):
         capsys, "send", reference, "Hello, this is the clinic's nurse.", "--agent", "Nurse Example"
     )
     assert (code, out) == (0, f"Sent to the patient of {reference}.\n")
-    [request] = rasa.requests
+    joined, request = rasa.requests  # claimed first: the bot is told a team member joined
+    assert joined.json() == {"name": "staff_joined", "entities": {}}
     assert request.path == "/conversations/conv%2Fwith%20space/trigger_intent"
     assert request.query == {"output_channel": ["latest"], "token": [TOKEN]}
     assert request.json() == {
@@ -149,11 +152,15 @@ def test_an_unknown_reference_is_exit_1_and_one_line(store, capsys, command):
     assert (code, out, err) == (1, "", "error: No handoff ticket SP-ZZZZ\n")
 
 
-def test_purge_removes_old_closed_tickets(store, capsys):
-    reference = new_ticket(store)
+def test_purge_removes_old_closed_tickets_with_their_staff_notes(store, capsys):
+    reference, kept = new_ticket(store), new_ticket(store, "conv-2")
+    records.add_note(store.engine, reference, "Nurse Example", "called the patient")
+    records.add_note(store.engine, kept, "Nurse Example", "still open")
     store.close(reference, now=T0)
     code, out, _ = run(capsys, "purge", "--days", "1")
     assert (code, out) == (0, "Purged 1 closed handoff ticket(s) older than 1 days.\n")
+    assert records.notes_for(store.engine, reference) == []
+    assert [note.text for note in records.notes_for(store.engine, kept)] == ["still open"]
 
 
 def test_the_module_entry_point_exits_1_with_one_line(tmp_path):

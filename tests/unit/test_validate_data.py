@@ -63,6 +63,7 @@ def test_the_staff_intents_are_the_ones_the_relay_sends():
     assert set(allowed()["intents_triggered_by_staff_tools"]) == {
         relay.AGENT_MESSAGE_INTENT,
         relay.HANDOFF_CLOSED_INTENT,
+        relay.STAFF_JOINED_INTENT,
     }
 
 
