@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install web nlp train run shell test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff purge clean lock
+.PHONY: help install web nlp train run shell cluster cluster-stop cluster-services test-cluster bench-cluster test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -52,6 +52,15 @@ train: $(MODEL) ## Train the Rasa model (skipped when data and config are unchan
 
 run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005) and the widget demo page (http://127.0.0.1:8080)
 	$(PY) -m tools.serve
+
+cluster-services: ## Install Debian's postgresql, redis-server and nginx if missing (apt-get; root or sudo)
+	scripts/install_cluster_services.sh
+
+cluster: $(MODEL) cluster-services ## Two Rasa servers + two action servers, PostgreSQL, Redis, nginx in front (var/cluster/); prints the URL
+	$(PY) -m tools.cluster start
+
+cluster-stop: ## Stop exactly what `make cluster` started
+	$(PY) -m tools.cluster stop
 
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
 	$(PY) -m tools.shell

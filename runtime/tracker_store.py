@@ -4,8 +4,11 @@ Rasa opens a new SQLite connection for every read and write, and each commit wai
 disk twice (rollback journal, synchronous=FULL): under load that was about a third of the
 Rasa server's time per message (py-spy, `make bench`). Here the SQLite connections are
 pooled and the file uses write-ahead logging with synchronous=NORMAL, which SQLite documents
-as safe against corruption; a power cut can lose at most the last commits. Other dialects
-(e.g. PostgreSQL, set in endpoints.yml) are left exactly as Rasa configures them.
+as safe against corruption; a power cut can lose at most the last commits.
+
+A shared database (TRACKER_STORE_URL, e.g. PostgreSQL for several Rasa servers) keeps Rasa's
+engine settings plus a ping before a pooled connection is reused: after the database restarts,
+the next message gets a fresh connection instead of an error from a dead one.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import QueuePool
@@ -76,18 +79,23 @@ class TunedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            self.engine.dispose()
+        url = self.engine.url
+        self.engine.dispose()
+        if url.get_backend_name() == "sqlite":
             # sqlite3 refuses a connection made in another thread; a pooled one may be reused
             # from any thread Rasa runs store calls in, and the pool hands it to one at a time.
             self.engine = sa.create_engine(
-                self.engine.url,
+                url,
                 poolclass=QueuePool,
                 pool_size=5,
                 connect_args={"check_same_thread": False},
             )
             sa.event.listen(self.engine, "connect", _apply_sqlite_pragmas)
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        else:
+            self.engine = sa.create_engine(
+                url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url)
+            )
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
 
 class PrivateSQLTrackerStore(TunedSQLTrackerStore):
