@@ -93,6 +93,9 @@ eval-fast: $(MODEL) ## The quality report without cross-validation (~1-2 min)
 test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out reports/stories --fail-on-prediction-errors
 
+test-cluster: $(MODEL) cluster-services ## The cluster (PostgreSQL, Redis, nginx, 2+2 servers): context, locks, outbox, Socket.IO, failover, outages (~5 min)
+	$(PY) -m pytest -q tests/cluster
+
 test-unit: $(VENV)/.installed ## Unit tests: actions, components, tools, data contract (no model, no servers; seconds)
 	$(PY) -m pytest -q tests/unit
 

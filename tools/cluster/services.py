@@ -179,6 +179,12 @@ error_log {log_dir}/nginx-error.log warn;
 events {{ worker_connections 2048; }}
 http {{
   access_log off;
+  # Action calls carry the whole conversation: buffered in memory, never in temporary files.
+  client_max_body_size 8m;
+  client_body_buffer_size 8m;
+  proxy_buffer_size 64k;
+  proxy_buffers 32 64k;
+  proxy_max_temp_file_size 0;
   client_body_temp_path {folder}/body;
   proxy_temp_path {folder}/proxy;
   fastcgi_temp_path {folder}/fastcgi;

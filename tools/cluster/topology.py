@@ -24,6 +24,9 @@ LOCK_STORE_REDIS_DB = "1"
 SOCKETIO_REDIS_DB = 2
 # Per Rasa server: Rasa's SQL pool (default 50 + 100 overflow) sized for a shared PostgreSQL.
 SQL_POOL_SIZE, SQL_MAX_OVERFLOW = "10", "20"
+# Rasa's lock of a conversation (default 60 s): a Rasa server killed while it held one blocks
+# that conversation on the others until it expires. A message takes well under a second.
+TICKET_LOCK_LIFETIME = "15"
 
 
 def free_port() -> int:
@@ -80,6 +83,7 @@ def shared_environment(cluster: Cluster, **overrides: str) -> dict[str, str]:
         HANDOFF_SPOOL_DIR=str(cluster.folder / "spool"),
         SQL_POOL_SIZE=SQL_POOL_SIZE,
         SQL_MAX_OVERFLOW=SQL_MAX_OVERFLOW,
+        TICKET_LOCK_LIFETIME=TICKET_LOCK_LIFETIME,
         LOG_DIR=str(cluster.folder / "log"),
         RASA_URL=cluster.nginx.url,
         **overrides,
