@@ -123,11 +123,12 @@ class Postgres:
         with contextlib.closing(psycopg2.connect(self.url("postgres"), connect_timeout=2)):
             return True
 
-    def create_databases(self) -> None:
+    def create_databases(self, names: tuple[str, ...] = DATABASES) -> None:
+        """Creates those that do not exist yet."""
         connection = psycopg2.connect(self.url("postgres"))
         connection.autocommit = True
         with contextlib.closing(connection), connection.cursor() as cursor:
-            for database in DATABASES:
+            for database in names:
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
                 if cursor.fetchone() is None:
                     cursor.execute(f'CREATE DATABASE "{database}"')

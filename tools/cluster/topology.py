@@ -70,22 +70,29 @@ def plan(folder: Path, http_port: int, instances: int = INSTANCES) -> Cluster:
     )
 
 
+def cluster_settings(cluster: Cluster) -> dict[str, str]:
+    """The settings that make the servers one cluster: the same in deploy/ (tests/unit/test_deploy.py)."""
+    return {
+        "TRACKER_STORE_URL": cluster.postgres.url("tracker"),
+        "HANDOFF_DB_URL": cluster.postgres.url("handoff"),
+        "LOCK_STORE_TYPE": "redis",
+        "REDIS_HOST": cluster.redis.host,
+        "REDIS_PORT": str(cluster.redis.port),
+        "LOCK_STORE_REDIS_DB": LOCK_STORE_REDIS_DB,
+        "SOCKETIO_REDIS_URL": cluster.redis.url(SOCKETIO_REDIS_DB),
+        "TICKET_LOCK_LIFETIME": TICKET_LOCK_LIFETIME,
+        "SQL_POOL_SIZE": SQL_POOL_SIZE,
+        "SQL_MAX_OVERFLOW": SQL_MAX_OVERFLOW,
+        "RASA_URL": cluster.nginx.url,
+    }
+
+
 def shared_environment(cluster: Cluster, **overrides: str) -> dict[str, str]:
-    """What every Rasa and action server of the cluster shares."""
+    """What every Rasa and action server of the cluster shares; files and logs under its folder."""
     env = servers.server_environment(
-        TRACKER_STORE_URL=cluster.postgres.url("tracker"),
-        LOCK_STORE_TYPE="redis",
-        REDIS_HOST=cluster.redis.host,
-        REDIS_PORT=str(cluster.redis.port),
-        LOCK_STORE_REDIS_DB=LOCK_STORE_REDIS_DB,
-        SOCKETIO_REDIS_URL=cluster.redis.url(SOCKETIO_REDIS_DB),
-        HANDOFF_DB_URL=cluster.postgres.url("handoff"),
+        **cluster_settings(cluster),
         HANDOFF_SPOOL_DIR=str(cluster.folder / "spool"),
-        SQL_POOL_SIZE=SQL_POOL_SIZE,
-        SQL_MAX_OVERFLOW=SQL_MAX_OVERFLOW,
-        TICKET_LOCK_LIFETIME=TICKET_LOCK_LIFETIME,
         LOG_DIR=str(cluster.folder / "log"),
-        RASA_URL=cluster.nginx.url,
         **overrides,
     )
     env["ACTION_SERVER_TOKEN"] = shared_secret("ACTION_SERVER_TOKEN")[0]
