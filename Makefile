@@ -105,6 +105,13 @@ test-integration: $(MODEL) $(WEBCHAT) ## Integration tests over the real servers
 bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds training, ~5 min)
 	$(PY) -m tools.bench $(ARGS)
 
+# py-spy profiles a Rasa server under load; a benchmark tool only, so it is not in requirements.lock.
+PY_SPY := py-spy==0.4.3
+
+bench-cluster: $(MODEL) cluster-services ## The cluster benchmark: 2 instances vs 1 at 50 concurrent, CPU per message vs NLU parse, p95, a py-spy profile -> reports/bench-cluster.json
+	$(PY) -m pip install --quiet --disable-pip-version-check $(PY_SPY)
+	$(PY) -m tools.bench.cluster $(ARGS)
+
 soak: $(MODEL) ## Soak (~2.5 min): 200 conversations at once for 60 s, every reply checked, memory, logs, then SIGKILL to both servers (ARGS="--users 20 --seconds 15" for a quick try)
 	$(PY) -m tools.soak $(ARGS)
 
