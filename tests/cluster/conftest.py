@@ -4,7 +4,10 @@ handoff notifications going to a local signed-webhook receiver."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from support.channel_fakes import NOTIFICATION_SECRET
@@ -22,9 +25,18 @@ def notification_receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture(scope="session")
-def cluster(tmp_path_factory: pytest.TempPathFactory, notification_receiver: Receiver) -> Iterator[Cluster]:
+def cluster_folder() -> Iterator[Path]:
+    """Not under pytest's temporary folder: every pytest session on the machine sets that to
+    mode 0700, and PostgreSQL, which runs as its own account, would lose its data directory."""
+    folder = Path(tempfile.mkdtemp(prefix="spine-cluster-test-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def cluster(cluster_folder: Path, notification_receiver: Receiver) -> Iterator[Cluster]:
     with running(
-        tmp_path_factory.mktemp("cluster"),
+        cluster_folder,
         free_port(),
         HANDOFF_WEBHOOK_URL=f"{notification_receiver.url}/hook",
         HANDOFF_WEBHOOK_SECRET=NOTIFICATION_SECRET,

@@ -19,7 +19,8 @@ async def widget_on(url: str, session_id: str, messages: asyncio.Queue) -> socke
     confirmed = asyncio.Event()
     client.on("session_confirm", lambda _: confirmed.set())
     client.on("bot_uttered", messages.put_nowait)
-    await client.connect(url, socketio_path="/socket.io", transports=["websocket"])
+    # Long-polling, as a browser starts: python-socketio's WebSocket client needs a newer aiohttp.
+    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
     await client.emit("session_request", {"session_id": session_id})
     await asyncio.wait_for(confirmed.wait(), WAIT_S)
     await client.emit("user_uttered", {"message": "/greet", "session_id": session_id})
