@@ -20,13 +20,15 @@ from tools import servers
 from tools.cluster.services import HOST, Nginx, Postgres, Redis
 
 INSTANCES = 2
+LOCK_STORE_TYPE = "runtime.lock_store.AtomicRedisLockStore"
 LOCK_STORE_REDIS_DB = "1"
 SOCKETIO_REDIS_DB = 2
 # Per Rasa server: Rasa's SQL pool (default 50 + 100 overflow) sized for a shared PostgreSQL.
 SQL_POOL_SIZE, SQL_MAX_OVERFLOW = "10", "20"
 # Rasa's lock of a conversation (default 60 s): a Rasa server killed while it held one blocks
-# that conversation on the others until it expires. A message takes well under a second.
-TICKET_LOCK_LIFETIME = "15"
+# that conversation on the others until it expires; a message waiting in line must be served
+# before it does. A message takes well under a second, a few under heavy load.
+TICKET_LOCK_LIFETIME = "30"
 
 
 def free_port() -> int:
@@ -75,7 +77,7 @@ def cluster_settings(cluster: Cluster) -> dict[str, str]:
     return {
         "TRACKER_STORE_URL": cluster.postgres.url("tracker"),
         "HANDOFF_DB_URL": cluster.postgres.url("handoff"),
-        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_TYPE": LOCK_STORE_TYPE,
         "REDIS_HOST": cluster.redis.host,
         "REDIS_PORT": str(cluster.redis.port),
         "LOCK_STORE_REDIS_DB": LOCK_STORE_REDIS_DB,
