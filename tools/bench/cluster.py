@@ -75,40 +75,43 @@ def profile_while(pid: int, output: Path) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-FRAME = re.compile(r"(\S+) \(([^:()]+):\d+\)")
-# Frames every sample passes through: the event loop, the process start, threads.
-PLUMBING = (
-    "asyncio/",
-    "runpy.py",
-    "threading.py",
-    "<module>",
-    "sanic/server",
-    "uvloop",
-    "concurrent/futures",
-)
+FRAME = re.compile(r"([^;\s]+) \(([^:();]+):\d+\)")
+# Frames on the stack of every request (the server, the event loop, the REST handler): above
+# this share a frame says nothing about where the time goes.
+COMMON_SHARE = 0.8
 
 
-def profile_summary(collapsed: Path) -> list[dict[str, Any]]:
-    """Each function's share of the samples in which it is on the stack (inclusive), most first,
-    the event loop's own frames left out; from py-spy's collapsed stacks."""
+def package(path: str) -> str:
+    """tensorflow, sqlalchemy, rasa, runtime ... (the project's modules have relative paths)."""
+    return path.rsplit("site-packages/", 1)[-1].split("/", 1)[0].removesuffix(".py")
+
+
+def profile_summary(collapsed: Path) -> dict[str, list[dict[str, Any]]]:
+    """From py-spy's collapsed stacks: the share of samples spent in each package's own code
+    (the innermost frame), and the functions below the request handler that are on the stack
+    the most (inclusive)."""
+    own: Counter = Counter()
     inclusive: Counter = Counter()
     total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
+        frames = FRAME.findall(stack)
+        if not count.isdigit() or not frames:
             continue
-        total += int(count)
-        frames = {
-            f"{function} ({path.rsplit('site-packages/', 1)[-1]})"
-            for function, path in FRAME.findall(stack)
-            if not any(word in path or word == function for word in PLUMBING)
-        }
-        for frame in frames:
-            inclusive[frame] += int(count)
-    return [
-        {"function": frame, "share": round(samples / total, 3)}
-        for frame, samples in inclusive.most_common(PROFILE_TOP)
-    ]
+        samples = int(count)
+        total += samples
+        own[package(frames[-1][1])] += samples
+        for frame in {f"{function} ({path.rsplit('site-packages/', 1)[-1]})" for function, path in frames}:
+            inclusive[frame] += samples
+
+    def shares(counter: Counter, keep: Any) -> list[dict[str, Any]]:
+        rows = [(name, n / total) for name, n in counter.most_common() if keep(n / total)]
+        return [{"name": name, "share": round(share, 3)} for name, share in rows[:PROFILE_TOP]]
+
+    return {
+        "own_time_by_package": shares(own, lambda share: True),
+        "functions": shares(inclusive, lambda share: share < COMMON_SHARE),
+    }
 
 
 def measure(responses: dict[str, list[str]], work: Path) -> dict[str, Any]:
@@ -124,7 +127,7 @@ def measure(responses: dict[str, list[str]], work: Path) -> dict[str, Any]:
             measured(cluster, cluster.url, level, responses, f"{run}-two-instances-{level.concurrency}")
             for level in LIGHT
         ]
-    profile = profile_summary(work / "profile.txt") if (work / "profile.txt").exists() else []
+    profile = profile_summary(work / "profile.txt") if (work / "profile.txt").exists() else {}
     return {
         "one_instance": single.summary(),
         "two_instances": double.summary(),
@@ -191,7 +194,9 @@ def table(result: dict[str, Any]) -> str:
     rows.append(
         f"Profile of Rasa server 1 under the 2-instance load (py-spy, {PROFILE_SECONDS} s, share of samples)"
     )
-    rows += [f"  {p['share'] * 100:5.1f} %  {p['function']}" for p in result["profile"]] or ["  (no profile)"]
+    for title, key in (("own code, by package", "own_time_by_package"), ("on the stack", "functions")):
+        rows.append(f"  {title}:")
+        rows += [f"    {p['share'] * 100:5.1f} %  {p['name']}" for p in result["profile"].get(key, [])]
     rows += ["", "Targets"]
     rows += [f"  {t['status']:<5} {t['name']:<58} ({t['shown']})" for t in result["targets"]]
     return "\n".join(rows)
@@ -223,9 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     result["targets"] = targets(result)
     levels = [result["one_instance"], result["two_instances"], *result["light"]]
     result["errors_total"] = sum(level["errors"] for level in levels)
-    print(table(result))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(table(result))
     print(f"\nWrote {out}")
     return 1 if result["errors_total"] else 0
 
