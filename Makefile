@@ -93,7 +93,7 @@ eval-fast: $(MODEL) ## The quality report without cross-validation (~1-2 min)
 test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out reports/stories --fail-on-prediction-errors
 
-test-cluster: $(MODEL) cluster-services ## The cluster (PostgreSQL, Redis, nginx, 2+2 servers): context, locks, outbox, Socket.IO, failover, outages (~5 min)
+test-cluster: $(MODEL) cluster-services ## The cluster (PostgreSQL, Redis, nginx, 2+2 servers): context, locks, outbox, Socket.IO, failover, outages (2-4 min)
 	$(PY) -m pytest -q tests/cluster
 
 test-unit: $(VENV)/.installed ## Unit tests: actions, components, tools, data contract (no model, no servers; seconds)
