@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install web nlp train run shell test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff inbox inbox-user purge clean lock
+.PHONY: help install web nlp train run shell cluster cluster-stop cluster-services test-cluster bench-cluster test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff inbox inbox-user purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -55,10 +55,19 @@ train: $(MODEL) ## Train the Rasa model (skipped when data and config are unchan
 run: $(MODEL) $(WEBCHAT) ## Start the assistant (127.0.0.1:5005), the widget demo page (http://127.0.0.1:8080) and the staff inbox (http://127.0.0.1:8090)
 	$(PY) -m tools.serve
 
+cluster-services: ## Install Debian's postgresql, redis-server and nginx if missing (apt-get; root or sudo)
+	scripts/install_cluster_services.sh
+
+cluster: $(MODEL) cluster-services ## Two Rasa servers + two action servers, PostgreSQL, Redis, nginx in front (var/cluster/); prints the URL
+	$(PY) -m tools.cluster start
+
+cluster-stop: ## Stop exactly what `make cluster` started
+	$(PY) -m tools.cluster stop
+
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
 	$(PY) -m tools.shell
 
-test: lint audit test-unit validate eval-fast test-stories test-integration soak ## Run the whole suite
+test: lint audit test-unit validate eval-fast test-stories test-integration test-cluster soak ## Run the whole suite
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .
@@ -86,6 +95,9 @@ eval-fast: $(MODEL) ## The quality report without cross-validation (~1-2 min)
 test-stories: $(MODEL) ## Conversation tests (fail on any prediction error)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out reports/stories --fail-on-prediction-errors
 
+test-cluster: $(MODEL) cluster-services ## The cluster (PostgreSQL, Redis, nginx, 2+2 servers): context, locks, outbox, Socket.IO, failover, outages (2-4 min)
+	$(PY) -m pytest -q tests/cluster
+
 test-unit: $(VENV)/.installed ## Unit tests: actions, components, tools, data contract (no model, no servers; seconds)
 	$(PY) -m pytest -q tests/unit
 
@@ -94,6 +106,13 @@ test-integration: $(MODEL) $(WEBCHAT) ## Integration tests over the real servers
 
 bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds training, ~5 min)
 	$(PY) -m tools.bench $(ARGS)
+
+# py-spy profiles a Rasa server under load; a benchmark tool only, so it is not in requirements.lock.
+PY_SPY := py-spy==0.4.3
+
+bench-cluster: $(MODEL) cluster-services ## The cluster benchmark: 2 instances vs 1 at 50 concurrent, CPU per message vs NLU parse, p95, a py-spy profile -> reports/bench-cluster.json
+	$(PY) -m pip install --quiet --disable-pip-version-check $(PY_SPY)
+	$(PY) -m tools.bench.cluster $(ARGS)
 
 soak: $(MODEL) ## Soak (~2.5 min): 200 conversations at once for 60 s, every reply checked, memory, logs, then SIGKILL to both servers (ARGS="--users 20 --seconds 15" for a quick try)
 	$(PY) -m tools.soak $(ARGS)

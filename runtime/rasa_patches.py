@@ -22,6 +22,12 @@ Rasa 3.6 has no extension point for three behaviours this project must change:
    the events of runtime/degraded.py instead: a reply with the clinic's contact and the
    emergency number, or the disclaimer for a new session. A form's rejection is left to Rasa.
 
+4. A tracker store that cannot be reached. Rasa wraps every tracker store in a
+   `FailSafeTrackerStore` that then reads an empty conversation and writes to memory: with
+   several Rasa servers that silently forgets the context and loses the turn from the shared
+   database. `install_tracker_store_without_fallback()` makes the error go up instead, so the
+   message is not processed and the channel says so (runtime/channels/inbound.py).
+
 All replace private functions, so they are installed only on the Rasa version they were
 written against (`PATCHED_RASA_VERSION`); on any other the patch is skipped with a warning
 and Rasa behaves as it ships. tests/unit/test_rasa_patches.py fails on a new Rasa so that
@@ -45,6 +51,7 @@ from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels import console
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -206,3 +213,24 @@ def install_action_server_fallback() -> None:
 
     run_or_fall_back.falls_back = True  # type: ignore[attr-defined]
     RemoteAction.run = run_or_fall_back  # type: ignore[method-assign]
+
+
+# --- 4. a tracker store that cannot be reached ------------------------------------------------
+
+
+class TrackerStoreUnavailable(RasaException):
+    """The conversation could not be read or written; nothing was processed from memory."""
+
+
+def raise_unavailable(self: FailSafeTrackerStore, error: Exception) -> None:
+    raise TrackerStoreUnavailable(f"Tracker store unavailable ({type(error).__name__})") from error
+
+
+def install_tracker_store_without_fallback() -> None:
+    if getattr(FailSafeTrackerStore.on_tracker_store_error, "no_fallback", False) or _skip(
+        "tracker store without fallback"
+    ):
+        return
+    raise_unavailable.no_fallback = True  # type: ignore[attr-defined]
+    FailSafeTrackerStore.on_tracker_store_error = raise_unavailable  # type: ignore[method-assign]
+    FailSafeTrackerStore.on_tracker_store_retrieve_error = raise_unavailable  # type: ignore[method-assign]

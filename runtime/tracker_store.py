@@ -4,21 +4,37 @@ Rasa opens a new SQLite connection for every read and write, and each commit wai
 disk twice (rollback journal, synchronous=FULL): under load that was about a third of the
 Rasa server's time per message (py-spy, `make bench`). Here the SQLite connections are
 pooled and the file uses write-ahead logging with synchronous=NORMAL, which SQLite documents
-as safe against corruption; a power cut can lose at most the last commits. Other dialects
-(e.g. PostgreSQL, set in endpoints.yml) are left exactly as Rasa configures them.
+as safe against corruption; a power cut can lose at most the last commits.
+
+A shared database (TRACKER_STORE_URL, e.g. PostgreSQL for several Rasa servers) keeps Rasa's
+engine settings plus a ping before a pooled connection is reused: after the database restarts,
+the next message gets a fresh connection instead of an error from a dead one. While it cannot
+be reached, reads and writes are retried for TRACKER_STORE_RETRY_SECONDS (a restart takes a
+few seconds), then the error goes up: runtime/rasa_patches.py keeps Rasa from carrying on with
+an empty conversation in memory, and the channel tells the user (runtime/channels/inbound.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
-from typing import Any
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
+
+from runtime import settings
+
+logger = logging.getLogger(__name__)
+Result = TypeVar("Result")
+RETRY_PAUSE_SECONDS = 0.5
 
 CANCEL_ACTION = "action_cancel_callback"
 SENT_ACTION = "action_handoff_to_human"  # after it, the answers were sent with consent
@@ -71,23 +87,56 @@ def answers_to_forget(events: list[tuple[Any, dict[str, Any]]]) -> Iterator[tupl
             yield row, {**data, "text": REMOVED, "data": {}}
 
 
+async def retried(call: Callable[[], Awaitable[Result]], seconds: float) -> Result:
+    """The call, again every RETRY_PAUSE_SECONDS while the database cannot be reached, for at
+    most `seconds`; then its error."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return await call()
+        except OperationalError as error:
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("Tracker store unreachable (%s); retrying", type(error.orig).__name__)
+            await asyncio.sleep(RETRY_PAUSE_SECONDS)
+
+
 class TunedSQLTrackerStore(SQLTrackerStore):
     """`type: runtime.tracker_store.TunedSQLTrackerStore` in endpoints.yml, same settings as SQL."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            self.engine.dispose()
+        url = self.engine.url
+        self.engine.dispose()
+        if url.get_backend_name() == "sqlite":
             # sqlite3 refuses a connection made in another thread; a pooled one may be reused
             # from any thread Rasa runs store calls in, and the pool hands it to one at a time.
             self.engine = sa.create_engine(
-                self.engine.url,
+                url,
                 poolclass=QueuePool,
                 pool_size=5,
                 connect_args={"check_same_thread": False},
             )
             sa.event.listen(self.engine, "connect", _apply_sqlite_pragmas)
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        else:
+            self.engine = sa.create_engine(
+                url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url)
+            )
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        shared = url.get_backend_name() != "sqlite"
+        self.retry_seconds = float(settings.get("TRACKER_STORE_RETRY_SECONDS")) if shared else 0.0
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        parent = super()
+        return await retried(lambda: parent.retrieve(sender_id), self.retry_seconds)
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        parent = super()
+        return await retried(lambda: parent.retrieve_full_tracker(sender_id), self.retry_seconds)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        parent = super()
+        await retried(lambda: parent.save(tracker), self.retry_seconds)
 
 
 class PrivateSQLTrackerStore(TunedSQLTrackerStore):

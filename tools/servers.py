@@ -47,10 +47,22 @@ def private_log(path: Path) -> BinaryIO:
 
 
 class Supervised:
-    """One server process, restarted by `Supervisor` when it exits on its own."""
+    """One server process, restarted by `Supervisor` when it exits on its own.
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], log_path: Path) -> None:
+    `user`: the account it runs as (PostgreSQL refuses root); `stop_signal`: the signal that
+    stops it quickly (PostgreSQL's fast shutdown is SIGINT)."""
+
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        log_path: Path,
+        user: str | None = None,
+        stop_signal: signal.Signals = signal.SIGTERM,
+    ) -> None:
         self.name, self.command, self.env, self.log_path = name, command, env, log_path
+        self.user, self.stop_signal = user, stop_signal
         self.process: subprocess.Popen | None = None
         self.restarts = 0
 
@@ -63,18 +75,19 @@ class Supervised:
         with private_log(self.log_path) as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
                 self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=die_with_parent,
+                preexec_fn=die_with_parent, user=self.user, group=self.user,
+                extra_groups=[] if self.user else None,
             )  # fmt: skip
 
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()
 
     def stop(self) -> None:
-        """SIGTERM to its process group, SIGKILL after 15 s."""
+        """Its stop signal to its process group, SIGKILL after 15 s."""
         if self.process is None or self.process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, self.stop_signal)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:

@@ -6,6 +6,9 @@ Each channel of credentials.yml wraps Rasa's `on_new_message` with `screening`:
   the user is asked, in their channel, for a shorter message and given the emergency number.
 - Lone surrogates ("\\ud800", which a JSON body can carry) become "?": spaCy, the first step of
   the NLU pipeline, cannot encode them and the message would get no reply.
+- A message that cannot be processed at all (the conversation or lock store cannot be reached,
+  after the tracker store's retries) gets a reply saying so and asking to send it again, with
+  the emergency number, instead of an empty answer; one log line says why.
 - A `/intent{...}` payload counts only if the bot offered a button with exactly that payload
   in this conversation. Anything else that starts with "/" (a forged `/agent_message`, a
   typed `/emergency`) is treated as the text it is, without the slash: staff tools reach the
@@ -45,6 +48,10 @@ def max_message_chars() -> int:
 
 def too_long_reply() -> str:
     return wording("channels")["too_long"].format(limit=max_message_chars(), **template_values())
+
+
+def unavailable_reply() -> str:
+    return wording("channels")["unavailable"].format(**template_values())
 
 
 def offered_payloads(tracker: DialogueStateTracker | None) -> set[str]:
@@ -91,7 +98,15 @@ def screening(on_new_message: Handler) -> Handler:
             )
             await message.output_channel.send_text_message(message.sender_id, too_long_reply())
             return None
-        message.text = await accepted_text(readable(text), message.sender_id)
-        return await on_new_message(message)
+        try:
+            message.text = await accepted_text(readable(text), message.sender_id)
+            return await on_new_message(message)
+        except Exception as error:  # any failure: the user must not be left without an answer
+            cause = error.__cause__ or error
+            logger.error(
+                "A message could not be processed (%s); the user was asked to resend it", type(cause).__name__
+            )
+            await message.output_channel.send_text_message(message.sender_id, unavailable_reply())
+            return None
 
     return screen_then_handle

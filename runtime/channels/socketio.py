@@ -1,4 +1,5 @@
-"""The website widget's channel: Rasa's socket.io channel with allowed origins and a fix."""
+"""The website widget's channel: Rasa's socket.io channel with allowed origins, a fix, and
+messages shared between several Rasa servers through Redis."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from typing import Any
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
+from socketio import AsyncRedisManager
 
 from runtime.channels.inbound import screening
 
 logger = logging.getLogger(__name__)
+
+REDIS_CHANNEL = "spine-socketio"  # the Redis pub/sub channel the Rasa servers share
 
 
 def origins_list(value: str | list[str] | None) -> list[str]:
@@ -32,6 +36,15 @@ def message_problem(data: Any, needs_session: bool) -> str | None:
     return None
 
 
+def share_through_redis(sio: Any, redis_url: str) -> None:
+    """Replaces the server's in-process client manager before any client connects (python-socketio
+    starts a manager on the first connection), as AsyncServer(client_manager=...) would."""
+    manager = AsyncRedisManager(redis_url, channel=REDIS_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
+    logger.info("Socket.IO messages are shared through Redis")
+
+
 class ClinicSocketIOInput(SocketIOInput):
     """`runtime.channels.socketio.ClinicSocketIOInput` in credentials.yml; still named "socketio".
 
@@ -43,12 +56,18 @@ class ClinicSocketIOInput(SocketIOInput):
       session_persistence) is dropped with one log line; Rasa's handler would raise. The
       size limit and payload check of runtime/channels/inbound.py apply, and the client's
       address is kept as the message's `source`, whatever `customData` says.
+    - With `redis_url` (SOCKETIO_REDIS_URL), python-socketio's AsyncRedisManager carries every
+      emit to the servers that share the Redis: a reply or a staff message sent to a
+      conversation on one Rasa server reaches the widget connected to another.
     """
+
+    redis_url: str = ""
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         channel = super().from_credentials(credentials)
         channel.cors_allowed_origins = origins_list((credentials or {}).get("cors_allowed_origins"))
+        channel.redis_url = ((credentials or {}).get("redis_url") or "").strip()
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -71,6 +90,8 @@ class ClinicSocketIOInput(SocketIOInput):
             await rasa_handle_message(sid, {**data, self.metadata_key: {**metadata, "source": source}})
 
         sio.eio.cors_allowed_origins = self.cors_allowed_origins or None  # None: same origin only
+        if self.redis_url:
+            share_through_redis(sio, self.redis_url)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: dict[str, Any] | None) -> None:
