@@ -4,11 +4,8 @@ question's topic; trained and loaded through Rasa's own model storage."""
 from __future__ import annotations
 
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+from support.components import trained_and_loaded
 from support.trackers import selector_ranking
 
 from runtime.nlu.faq_neighbour_rescue import FaqNeighbourRescue
@@ -26,17 +23,7 @@ FALLBACK = {"name": "nlu_fallback", "confidence": 0.4}
 
 @pytest.fixture(scope="module")
 def rescue(tmp_path_factory):
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
-    resource = Resource("faq_neighbour_rescue")
-    context = ExecutionContext(GraphSchema({}), "test")
-    config = FaqNeighbourRescue.get_default_config()
-    examples = [
-        Message(data={"text": text, "intent": "faq", "intent_response_key": f"faq/{topic}"})
-        for topic, texts in TRAINING.items()
-        for text in texts
-    ]
-    FaqNeighbourRescue.create(config, storage, resource, context).train(TrainingData(examples))
-    return FaqNeighbourRescue.load(config, storage, resource, context)
+    return trained_and_loaded(FaqNeighbourRescue, tmp_path_factory.mktemp("storage"), TRAINING)
 
 
 def fallen_back(text: str) -> Message:

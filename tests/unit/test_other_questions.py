@@ -4,11 +4,8 @@ loaded through Rasa's own model storage."""
 from __future__ import annotations
 
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+from support.components import trained_and_loaded
 from support.trackers import selector_ranking
 
 from runtime.nlu.other_questions import OtherQuestionsFinder
@@ -25,17 +22,7 @@ TRAINING = {
 
 @pytest.fixture(scope="module")
 def finder(tmp_path_factory):
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
-    resource = Resource("other_questions")
-    context = ExecutionContext(GraphSchema({}), "test")
-    config = OtherQuestionsFinder.get_default_config()
-    examples = [
-        Message(data={"text": text, "intent": "faq", "intent_response_key": f"faq/{topic}"})
-        for topic, texts in TRAINING.items()
-        for text in texts
-    ]
-    OtherQuestionsFinder.create(config, storage, resource, context).train(TrainingData(examples))
-    return OtherQuestionsFinder.load(config, storage, resource, context)
+    return trained_and_loaded(OtherQuestionsFinder, tmp_path_factory.mktemp("storage"), TRAINING)
 
 
 def message(text: str, selected: str) -> Message:

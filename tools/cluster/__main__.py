@@ -54,9 +54,16 @@ def run() -> int:
     servers.exit_on_termination()
     port = int(settings.get("CLUSTER_HTTP_PORT"))
     with running(folder(), port) as cluster:
-        state = {"supervisor": os.getpid(), "url": cluster.url, "processes": cluster.processes()}
+        state = {
+            "supervisor": os.getpid(),
+            "url": cluster.url,
+            "inbox": cluster.inbox_url,
+            "handoff_db": cluster.postgres.url("handoff"),
+            "processes": cluster.processes(),
+        }
         state_file().write_text(json.dumps(state, indent=2))
         print(f"Cluster up at {cluster.url}", flush=True)
+        print(f"Staff inbox at {cluster.inbox_url} (accounts: make inbox-user)", flush=True)
         try:
             while True:
                 time.sleep(3600)
@@ -99,6 +106,8 @@ The spine FAQ assistant runs as a cluster at {url}
                    -d '{{"sender": "me", "message": "What is a discectomy?"}}'
   Socket.IO:  {url}/socket.io (the widget's socketUrl: {url})
   Health:     {url}/webhooks/health/
+  Inbox:      {state["inbox"]} (staff accounts: HANDOFF_DB_URL={state["handoff_db"]} \
+                   make inbox-user ACCOUNT=... ROLE=staff)
   Processes:  {", ".join(f"{name} (pid {pid})" for name, pid in state["processes"].items())}
   Logs:       {folder() / "log"}
 Stop it with: make cluster-stop"""

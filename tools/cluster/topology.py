@@ -45,6 +45,7 @@ class Cluster:
     nginx: Nginx
     rasa: list[servers.Supervised] = field(default_factory=list)
     actions: list[servers.Supervised] = field(default_factory=list)
+    inbox: servers.Supervised | None = None  # the staff inbox, on the cluster's PostgreSQL
     token: str = ""
 
     @property
@@ -55,8 +56,19 @@ class Cluster:
     def rasa_urls(self) -> list[str]:
         return [f"http://{HOST}:{server.env['RASA_PORT']}" for server in self.rasa]
 
+    @property
+    def inbox_url(self) -> str:
+        return f"http://{HOST}:{self.inbox.env['INBOX_PORT']}" if self.inbox else ""
+
     def processes(self) -> dict[str, int]:
-        every = [self.postgres.process, self.redis.process, self.nginx.process, *self.actions, *self.rasa]
+        every = [
+            self.postgres.process,
+            self.redis.process,
+            self.nginx.process,
+            *self.actions,
+            *self.rasa,
+            self.inbox,
+        ]
         return {p.name: p.pid for p in every if p is not None and p.exited() is None}
 
 
@@ -126,6 +138,14 @@ def rasa_servers(cluster: Cluster, env: dict[str, str]) -> list[servers.Supervis
     return made
 
 
+def staff_inbox(cluster: Cluster, env: dict[str, str]) -> servers.Supervised:
+    """The staff inbox on the cluster's handoff database, relaying through nginx (RASA_URL)."""
+    inbox = {**env, "INBOX_HOST": HOST, "INBOX_PORT": str(free_port())}
+    return servers.Supervised(
+        "staff inbox", servers.staff_inbox_command(), inbox, cluster.folder / "log" / "inbox.log"
+    )
+
+
 @contextlib.contextmanager
 def running(folder: Path, http_port: int, timeout: float = 240, **overrides: str) -> Iterator[Cluster]:
     """The whole cluster up and answering through nginx; everything stopped on exit."""
@@ -136,8 +156,9 @@ def running(folder: Path, http_port: int, timeout: float = 240, **overrides: str
     cluster.token = servers.auth_token()[0]
     cluster.actions = action_servers(cluster, env)
     cluster.rasa = rasa_servers(cluster, env)
+    cluster.inbox = staff_inbox(cluster, env)
     supervisor = servers.Supervisor(
-        [*cluster.actions, *cluster.rasa],
+        [*cluster.actions, *cluster.rasa, cluster.inbox],
         folder / "log" / "supervisor.log",
         float(env["SUPERVISOR_RESTART_DELAY_SECONDS"]),
     )
@@ -154,11 +175,13 @@ def running(folder: Path, http_port: int, timeout: float = 240, **overrides: str
         for server, url in zip(cluster.rasa, cluster.rasa_urls, strict=True):
             server.start()
             servers.wait_until_up(f"{url}/", server, timeout)
+        cluster.inbox.start()
+        servers.wait_until_up(f"{cluster.inbox_url}/login", cluster.inbox, timeout)
         supervisor.start()
         yield cluster
     finally:
         supervisor.stop_restarting()
-        for server in [*cluster.rasa, *cluster.actions]:
+        for server in [cluster.inbox, *cluster.rasa, *cluster.actions]:
             server.stop()
         supervisor.release()
         for service in (cluster.nginx, cluster.redis, cluster.postgres):
