@@ -7,10 +7,10 @@ Usage: python -m runtime.rasa_cli <rasa arguments>
 With `--credentials FILE`, channels whose settings are empty are left out first (one log
 line each, see runtime/channels/settings.py), so the server starts with the rest.
 
-The API token (`run --enable-api`) and the action server's token come from the environment
-or var/ (runtime/shared_secrets.py) and are added here, inside the process: on the command
-line `ps` would show them. Logs are redacted (runtime/log_privacy.py) and files it creates
-are readable by their owner only.
+The API token (`run --enable-api`, `shell --enable-api`) and the action server's token come
+from the environment or var/ (runtime/shared_secrets.py) and are added here, inside the
+process: on the command line `ps` would show them. Logs are redacted (runtime/log_privacy.py)
+and files it creates are readable by their owner only.
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def startable_credentials(argv: list[str]) -> Iterator[list[str]]:
 
 
 def with_api_token(argv: list[str]) -> list[str]:
-    if argv[:1] != ["run"] or "--enable-api" not in argv or "--auth-token" in argv:
+    """`make run` and `make shell` (whose HTTP API takes the staff's messages) get the token."""
+    if argv[:1] not in (["run"], ["shell"]) or "--enable-api" not in argv or "--auth-token" in argv:
         return argv
     return [*argv, "--auth-token", shared_secret("RASA_AUTH_TOKEN")[0]]
 

@@ -1,6 +1,6 @@
 """Every patch of Rasa internals, in one place, each behind a check of the Rasa version.
 
-Rasa 3.6 has no extension point for three behaviours this project must change:
+Rasa 3.6 has no extension point for four behaviours this project must change:
 
 1. Action-result validation. `RemoteAction._validate_action_result` calls one-shot
    `jsonschema.validate()`, which checks the schema against its meta-schema and re-resolves
@@ -14,7 +14,9 @@ Rasa 3.6 has no extension point for three behaviours this project must change:
    the prompt or Ctrl-C in a menu end in a traceback with the servers left running.
    `install_shell_console()` swaps in functions that print the whole answer (Markdown bold as
    terminal bold), then a numbered menu of the button titles (press the number, or arrows and
-   Enter), and treat Ctrl-D / Ctrl-C as leaving the chat.
+   Enter), and treat Ctrl-D / Ctrl-C as leaving the chat. The console also shows, above the
+   prompt, what reaches its conversation through the HTTP API (a staff member's claim, reply
+   and hand-back, runtime/handoff/relay.py): Rasa returns those in the API's response only.
 3. A custom action that cannot run. When the action server is down or does not answer
    (Rasa waits up to 300 s), Rasa logs a traceback and the user gets an empty reply, even
    after "I can't feel my legs". `install_action_server_fallback()` wraps `RemoteAction.run`
@@ -37,21 +39,27 @@ whoever upgrades re-checks these.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
+from urllib.parse import quote
 
+import aiohttp
 import questionary
 import rasa
 import rasa.shared.utils.cli
 from jsonschema.validators import validator_for
+from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.styles import Style
 from questionary.prompts.common import InquirerControl
 from rasa.cli import utils as cli_utils
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels import console
 from rasa.core.channels.channel import OutputChannel
+from rasa.core.constants import DEFAULT_SERVER_URL
 from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.constants import EXTERNAL_MESSAGE_PREFIX, IS_EXTERNAL
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -60,6 +68,7 @@ from rasa.shared.utils.io import bcolors
 
 from runtime import degraded, settings
 from runtime.channels.markdown import to_terminal
+from runtime.shared_secrets import shared_secret
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +126,7 @@ MENU_STYLE = Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")
 
 _rasa_print_bot_output = console._print_bot_output
 _rasa_get_user_input = console._get_user_input
+_rasa_record_messages = console.record_messages
 
 
 def numbered(buttons: list[dict[str, Any]]) -> str:
@@ -162,11 +172,91 @@ async def payload_from_button_question(button_question: questionary.Question) ->
     return await button_question.ask_async()
 
 
+_prompts = {"asked": 0}  # how often the console has asked for input
+
+
 async def get_user_input(previous_response: dict[str, Any] | None) -> str | None:
+    _prompts["asked"] += 1
     try:
         return await _rasa_get_user_input(previous_response)
     except EOFError:  # Ctrl-D: leave the chat as /stop does
         return None
+
+
+# Messages that reach the console's conversation from elsewhere: a staff member's claim, reply
+# or hand-back comes through the HTTP API (POST .../trigger_intent, runtime/handoff/relay.py)
+# and its answer goes back in that HTTP response, never to the console. So while the chat runs,
+# the console reads its conversation's tracker about once a second and shows the bot messages
+# that answer such an external event, above the prompt; what was typed here it shows itself.
+
+WATCH_INTERVAL_SECONDS = 1.0
+WATCH_TIMEOUT_SECONDS = 5.0
+
+
+def external_bot_messages(events: list[dict[str, Any]], after_external: bool) -> tuple[list[dict], bool]:
+    """The bot messages among `events` that answer an external event, and whether the last
+    user event of them was external (for the next events of the same conversation)."""
+    messages = []
+    for event in events:
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            text = event.get("text") or ""
+            after_external = bool(metadata.get(IS_EXTERNAL)) or text.startswith(EXTERNAL_MESSAGE_PREFIX)
+        elif event.get("event") == "bot" and after_external:
+            data = event.get("data") or {}
+            message = {"text": event.get("text") or ""}
+            if data.get("buttons"):
+                message["buttons"] = data["buttons"]
+            messages.append(message)
+    return messages, after_external
+
+
+def show_above_prompt(messages: list[dict[str, Any]]) -> None:
+    for message in messages:
+        print_bot_output(message, is_latest_message=False)
+
+
+async def watch_conversation(server_url: str, sender_id: str, token: str) -> None:
+    """Shows external events' answers until cancelled. It starts after the first message was
+    answered: reading the tracker of a conversation that has none would start its session
+    (and the disclaimer) here, out of the user's sight."""
+    url = f"{server_url}/conversations/{quote(sender_id, safe='')}/tracker"
+    seen, after_external = 0, False
+    timeout = aiohttp.ClientTimeout(total=WATCH_TIMEOUT_SECONDS)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL_SECONDS)
+            if _prompts["asked"] < 2:
+                continue
+            try:
+                async with session.get(url, params={"token": token}, raise_for_status=True) as response:
+                    tracker = await response.json()
+                events = tracker.get("events") if isinstance(tracker, dict) else None
+                if not isinstance(events, list):
+                    raise ValueError("no events")
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+                # Not the error's text: it holds the URL with the token.
+                logger.debug("The conversation could not be read (%s).", type(error).__name__)
+                continue
+            if len(events) < seen:  # a restart: the tracker starts again
+                seen, after_external = 0, False
+            messages, after_external = external_bot_messages(events[seen:], after_external)
+            seen = len(events)
+            if messages:
+                await run_in_terminal(lambda shown=messages: show_above_prompt(shown))
+
+
+async def record_messages(
+    sender_id: str, server_url: str = DEFAULT_SERVER_URL, *args: Any, **kwargs: Any
+) -> int:
+    token, _ = shared_secret("RASA_AUTH_TOKEN")
+    watch = asyncio.ensure_future(watch_conversation(server_url, sender_id, token))
+    try:
+        return await _rasa_record_messages(sender_id, server_url, *args, **kwargs)
+    finally:
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
 
 
 def install_shell_console() -> None:
@@ -174,6 +264,7 @@ def install_shell_console() -> None:
         return
     console._print_bot_output = print_bot_output
     console._get_user_input = get_user_input
+    console.record_messages = record_messages
     cli_utils.payload_from_button_question = payload_from_button_question
 
 

@@ -1,4 +1,7 @@
-"""`make shell`: chat in the terminal (rasa shell) with the action server running."""
+"""`make shell`: chat in the terminal (rasa shell) with the action server running. Its Rasa
+server has the HTTP API on (token from runtime.rasa_cli, loopback by default), so staff can
+take the conversation over (runtime/handoff/relay.py); the console shows what they send
+(runtime/rasa_patches.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ def main() -> int:
             "--model", env["RASA_MODEL"],
             "--endpoints", "endpoints.yml",
             "--port", env["RASA_SHELL_PORT"],
+            "--enable-api",  # the staff relay's trigger_intent; runtime.rasa_cli adds the token
         ]  # fmt: skip
         try:
             return subprocess.call(command, cwd=ROOT, env=env)

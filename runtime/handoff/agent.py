@@ -23,7 +23,7 @@ def claim(store: HandoffStore, reference: str, agent: str) -> Ticket:
     was_open = store.get(reference).status == "open"
     ticket = store.claim(reference, agent)
     if was_open:
-        relay_to_patient(ticket.conversation_id, STAFF_JOINED_INTENT, "")
+        relay_to_patient(ticket.conversation_id, STAFF_JOINED_INTENT, "", ticket.channel)
     return ticket
 
 
@@ -36,7 +36,7 @@ def reply(store: HandoffStore, reference: str, text: str, agent: str | None = No
             claim(store, reference, agent)
     # Stored before it is relayed: if Rasa is down the message is not lost, only undelivered.
     ticket = store.add_message(reference, "agent", text)
-    relay_to_patient(ticket.conversation_id, AGENT_MESSAGE_INTENT, text)
+    relay_to_patient(ticket.conversation_id, AGENT_MESSAGE_INTENT, text, ticket.channel)
     return ticket
 
 
@@ -46,5 +46,5 @@ def close(store: HandoffStore, reference: str, tell_patient: bool = True) -> Tic
     if ticket.status == "closed":
         return ticket
     if tell_patient:
-        relay_to_patient(ticket.conversation_id, HANDOFF_CLOSED_INTENT, "")
+        relay_to_patient(ticket.conversation_id, HANDOFF_CLOSED_INTENT, "", ticket.channel)
     return store.close(ticket.reference)

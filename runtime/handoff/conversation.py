@@ -10,7 +10,7 @@ from urllib.parse import quote
 import requests
 
 from runtime.handoff import transcript
-from runtime.handoff.settings import load_settings
+from runtime.handoff.relay import rasa_url_of
 from runtime.handoff.store import Ticket
 from runtime.shared_secrets import shared_secret
 
@@ -36,7 +36,7 @@ def tracker_events(conversation_id: str, rasa_url: str, token: str) -> list[dict
 def conversation_of(ticket: Ticket) -> Conversation:
     token, _ = shared_secret("RASA_AUTH_TOKEN")
     try:
-        events = tracker_events(ticket.conversation_id, load_settings().rasa_url, token)
+        events = tracker_events(ticket.conversation_id, rasa_url_of(ticket.channel), token)
     except (requests.RequestException, ValueError):
         # Not the exception text: it holds the URL, and the URL holds the API token.
         return Conversation(transcript.from_stored(ticket.transcript), live=False)

@@ -1,5 +1,8 @@
 """Staff -> patient: an agent's message (or the end of the handoff) sent into the live conversation
-through Rasa's external-events route, POST /conversations/{id}/trigger_intent."""
+through Rasa's external-events route, POST /conversations/{id}/trigger_intent.
+
+A ticket from `make shell` (channel `cmdline`) lives on the shell's own Rasa server,
+http://RASA_HOST:RASA_SHELL_PORT; every other channel's on RASA_URL."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from urllib.parse import quote
 
 import requests
 
+from runtime import settings as ops_settings
 from runtime.handoff.settings import load_settings
 from runtime.shared_secrets import shared_secret
 
@@ -14,6 +18,7 @@ TIMEOUT_SECONDS = 10
 AGENT_MESSAGE_INTENT = "agent_message"
 HANDOFF_CLOSED_INTENT = "handoff_closed"
 STAFF_JOINED_INTENT = "staff_joined"
+SHELL_CHANNEL = "cmdline"  # the input channel's name in Rasa's console (rasa shell)
 
 
 class RelayError(RuntimeError):
@@ -53,7 +58,15 @@ def rasa_reason(response: requests.Response) -> str:
     return response.reason or response.text[:200]
 
 
-def relay_to_patient(conversation_id: str, intent: str, text: str) -> None:
-    """send_to_conversation to the Rasa server of RASA_URL, with the API token of the settings."""
+def rasa_url_of(channel: str) -> str:
+    """The Rasa server that holds conversations of this channel."""
+    if channel == SHELL_CHANNEL:
+        return f"http://{ops_settings.get('RASA_HOST')}:{ops_settings.get('RASA_SHELL_PORT')}"
+    return load_settings().rasa_url
+
+
+def relay_to_patient(conversation_id: str, intent: str, text: str, channel: str = "") -> None:
+    """send_to_conversation to the Rasa server of the channel (rasa_url_of), with the API token
+    of the settings."""
     token, _ = shared_secret("RASA_AUTH_TOKEN")
-    send_to_conversation(conversation_id, intent, text, load_settings().rasa_url, token)
+    send_to_conversation(conversation_id, intent, text, rasa_url_of(channel), token)

@@ -19,17 +19,20 @@ import fcntl
 import os
 import pty
 import re
+import secrets
 import select
 import signal
 import struct
+import subprocess
 import sys
 import termios
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
+import requests
 from support.http import free_port, port_is_open, wait_for
 
 from runtime.handoff.store import HandoffStore
@@ -49,6 +52,8 @@ POINTER = "» "  # questionary marks the highlighted menu entry with it
 DOWN, ENTER, CTRL_C, CTRL_D = b"\x1b[B", b"\r", b"\x03", b"\x04"
 CURSOR_POSITION_REQUEST = "\x1b[6n"
 CURSOR_POSITION_REPLY = b"\x1b[1;1R"
+
+API_TOKEN = secrets.token_urlsafe(24)  # the shell's HTTP API token, for the staff CLI too
 
 ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -244,6 +249,7 @@ def start_chat(trained_model: Path, tmp_path: Path, handoff_db: str) -> Iterator
             "LOG_DIR": str(tmp_path / "log"),
             "TRACKER_DB": str(tmp_path / "tracker.db"),
             "HANDOFF_DB_URL": handoff_db,
+            "RASA_AUTH_TOKEN": API_TOKEN,
             "ASSISTANT_LOCALE": "US",
             # A developer's .env must not make the emergency step notify real staff.
             "HANDOFF_SLACK_WEBHOOK_URL": "",
@@ -323,6 +329,96 @@ def test_terminal_chat_answers_offers_follow_ups_and_sends_emergencies_to_911(st
 
     chat.say("/stop")
     assert_left_cleanly(chat)
+
+
+def staff(chat: TerminalChat, handoff_db: str, *args: str) -> None:
+    """`python -m tools.staff` as a staff member runs it, on the shell's tickets."""
+    env = {
+        **os.environ,
+        "HANDOFF_DB_URL": handoff_db,
+        "RASA_SHELL_PORT": str(chat.ports[1]),
+        "RASA_AUTH_TOKEN": API_TOKEN,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.staff", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def tracker_events(chat: TerminalChat, sender: str) -> list[dict[str, Any]]:
+    url = f"http://127.0.0.1:{chat.ports[1]}/conversations/{sender}/tracker"
+    return requests.get(url, params={"token": API_TOKEN}, timeout=30).json()["events"]
+
+
+def wait_until_handled(chat: TerminalChat, sender: str, text: str) -> list[dict[str, Any]]:
+    """What the bot did after the user's message `text`, once it is done with it."""
+    found: list[dict[str, Any]] = []
+
+    def done() -> bool:
+        chat._pump(0.1)
+        events = tracker_events(chat, sender)
+        users = [i for i, e in enumerate(events) if e["event"] == "user" and e.get("text") == text]
+        if not users:
+            return False
+        found[:] = events[users[-1] + 1 :]
+        return bool(found) and found[-1]["event"] == "action" and found[-1]["name"] == "action_listen"
+
+    if not wait_for(done, timeout=REPLY_TIMEOUT):
+        chat.fail(f"the bot never finished with {text!r}")
+    return found
+
+
+def test_staff_take_the_terminal_chat_over_until_they_close_the_ticket(start_chat, handoff_db) -> None:
+    """Live takeover in `make shell`: staff claim, write and close through the staff CLI (the
+    shell's own Rasa server's HTTP API); the terminal shows it at the prompt."""
+    chat = start_chat()
+    chat.expect(PROMPT, timeout=STARTUP_TIMEOUT)
+    chat.expect(POINTER + "1) Yes, share it", since=chat.say("can I talk to a real person please"))
+    shown = chat.expect("your reference is", PROMPT, since=chat.pick("Yes, share it"))
+    reference = re.search(r"SP-[A-Z0-9]+", shown).group(0)
+    ticket = HandoffStore(handoff_db).get(reference)
+    assert ticket.channel == "cmdline"
+
+    # The claim and the staff member's message appear while the user sits at the prompt.
+    mark = chat.mark()
+    staff(chat, handoff_db, "claim", reference, "--agent", "Nurse Sam")
+    chat.expect("A member of the clinic team is now with you in this chat.", "In an emergency, call 911.",
+                since=mark)  # fmt: skip
+    mark = chat.mark()
+    staff(chat, handoff_db, "send", reference, "Hello, this is Sam from the clinic.")
+    chat.expect("Clinic team: Hello, this is Sam from the clinic.", since=mark)
+
+    # An ordinary question goes to the ticket; the bot does not answer it itself.
+    question = "What is a discectomy?"
+    mark = chat.say(question)
+    after = wait_until_handled(chat, ticket.conversation_id, question)
+    assert [e["name"] for e in after if e["event"] == "action"] == [
+        "action_forward_to_staff",
+        "action_listen",
+    ]
+    transcript = HandoffStore(handoff_db).get(reference).transcript
+    assert question in [line["text"] for line in transcript if line["who"] == "user"]
+    chat._pump(2)  # a watch round later: still nothing from the bot
+    assert "A discectomy is an operation" not in chat.since(mark)
+
+    # An emergency still gets the emergency reply at once.
+    chat.expect(
+        "This could be an emergency. Call 911 now or go to the nearest emergency department.",
+        since=chat.say("I suddenly can't control my bladder and my groin is numb"),
+    )
+
+    # Closing hands the chat back: the user is told, and the bot answers again.
+    mark = chat.mark()
+    staff(chat, handoff_db, "close", reference)
+    chat.expect("The clinic team has closed your request. You're back with the automated assistant",
+                since=mark)  # fmt: skip
+    chat.expect("A discectomy is an operation that removes the part of a herniated", FREE_TEXT_CHOICE,
+                since=chat.say(question))  # fmt: skip
+    chat.type(CTRL_C)
+    assert_left_cleanly(chat)
+    # Each staff notice is shown once.
+    assert chat.text.count("A member of the clinic team is now with you") == 1
+    assert chat.text.count("Hello, this is Sam from the clinic.") == 1
 
 
 def test_ctrl_c_in_a_button_menu_leaves_the_chat_and_stops_both_servers(start_chat) -> None:

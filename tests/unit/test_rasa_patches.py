@@ -1,4 +1,5 @@
-"""The action-result validator compiled once accepts and rejects what Rasa's own does."""
+"""runtime/rasa_patches.py: the action-result validator compiled once accepts and rejects what
+Rasa's own does; the shell console shows what staff send; the shell gets the API token."""
 
 from __future__ import annotations
 
@@ -56,3 +57,51 @@ def test_patches_are_written_for_the_installed_rasa():
 
     assert rasa.__version__ == rasa_patches.PATCHED_RASA_VERSION
     assert rasa_patches.rasa_version_is_patched()
+
+
+# --- the shell console's view of its conversation ---------------------------------------------
+
+
+def user(text: str, external: bool = False) -> dict:
+    return {"event": "user", "text": text, "metadata": {"is_external": True} if external else {}}
+
+
+def bot(text: str) -> dict:
+    return {"event": "bot", "text": text, "data": {}}
+
+
+def test_only_answers_to_external_events_are_shown_by_the_watch():
+    events = [
+        user("hi"),
+        bot("typed here: the console shows it"),
+        user("EXTERNAL: staff_joined", external=True),
+        bot("A member of the clinic team is now with you"),
+        {"event": "action", "name": "action_listen"},
+        user("what is a discectomy"),
+        bot("typed here again"),
+        user("EXTERNAL: agent_message", external=True),
+    ]
+    shown, after_external = rasa_patches.external_bot_messages(events, False)
+    assert shown == [{"text": "A member of the clinic team is now with you"}]
+    assert after_external is True  # the staff message's answer may come in the next read
+    later, _ = rasa_patches.external_bot_messages([bot("Clinic team: hello")], after_external)
+    assert later == [{"text": "Clinic team: hello"}]
+
+
+def test_staff_relays_reach_the_shell_on_its_own_server(monkeypatch):
+    from runtime.handoff.relay import rasa_url_of
+
+    monkeypatch.setenv("RASA_URL", "http://127.0.0.1:5005")
+    monkeypatch.setenv("RASA_HOST", "127.0.0.1")
+    monkeypatch.setenv("RASA_SHELL_PORT", "5016")
+    assert rasa_url_of("cmdline") == "http://127.0.0.1:5016"
+    assert rasa_url_of("socketio") == rasa_url_of("") == "http://127.0.0.1:5005"
+
+
+def test_the_shell_gets_the_api_token_like_the_server(monkeypatch):
+    from runtime.rasa_cli import with_api_token
+
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "secret-token")
+    assert with_api_token(["shell", "--enable-api"])[-2:] == ["--auth-token", "secret-token"]
+    assert with_api_token(["run", "--enable-api"])[-2:] == ["--auth-token", "secret-token"]
+    assert with_api_token(["train"]) == ["train"]
