@@ -12,7 +12,7 @@ import jinja2
 import yaml
 
 from runtime import settings
-from runtime.handoff.store import Ticket, utcnow
+from runtime.handoff.store import Ticket, parse_time, utcnow
 from runtime.handoff.times import age, local_time
 from runtime.wording import data_yaml
 
@@ -44,9 +44,26 @@ def canned_replies() -> list[dict[str, str]]:
     ]
 
 
+LATEST_CHARACTERS = 80  # of the patient's latest message in the list; the ticket page has it all
+
+
+def latest_from_patient(ticket: Ticket, now: datetime) -> str:
+    """The patient's latest message on the ticket and how long ago, so a message forwarded during
+    a takeover shows in the list without opening the ticket."""
+    labels = words()["list"]
+    said = [line for line in ticket.transcript if line.get("who") == "user"]
+    if not said:
+        return labels["no_message"]
+    text = said[-1].get("text", "")
+    if len(text) > LATEST_CHARACTERS:
+        text = text[: LATEST_CHARACTERS - 1].rstrip() + "…"
+    return labels["latest"].format(text=text, age=age(now - parse_time(said[-1]["time"])))
+
+
 def ticket_summary(ticket: Ticket, tz: ZoneInfo, now: datetime | None = None) -> dict[str, Any]:
     """One row of the ticket list, as the page and /api/tickets show it."""
     labels = words()
+    now = now or utcnow()
     return {
         "reference": ticket.reference,
         "url": f"/tickets/{ticket.reference}",
@@ -55,9 +72,10 @@ def ticket_summary(ticket: Ticket, tz: ZoneInfo, now: datetime | None = None) ->
         "status": labels["statuses"][ticket.status],
         "reason": labels["reasons"][ticket.reason],
         "channel": ticket.channel,
-        "age": age((now or utcnow()) - ticket.created_at),
+        "age": age(now - ticket.created_at),
         "created": local_time(ticket.created_at, tz),
         "claimed_by": ticket.claimed_by or labels["list"]["unclaimed"],
+        "latest": latest_from_patient(ticket, now),
     }
 
 

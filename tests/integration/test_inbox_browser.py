@@ -111,6 +111,10 @@ def test_live_takeover_from_request_to_hand_back(
     expect(transcript.locator(".line.patient").last).to_contain_text(
         "what is a discectomy", timeout=LIVE_TIMEOUT_MS
     )
+    # the list in the other tab shows it too, in the ticket's row, without a reload
+    expect(board.locator(f"tr[data-reference='{reference}']")).to_contain_text(
+        "what is a discectomy", timeout=LIVE_TIMEOUT_MS
+    )
     assert staff.evaluate("window.__notReloaded") is True
 
     ask(patient, EMERGENCY)  # mid-takeover: the safety reply still comes at once

@@ -34,7 +34,7 @@ function ticketRow(ticket) {
   first.appendChild(link);
   row.appendChild(first);
   row.appendChild(cell(ticket.priority, "priority"));
-  for (const key of ["status", "reason", "channel", "age", "claimed_by"]) row.appendChild(cell(ticket[key]));
+  for (const key of ["status", "reason", "channel", "age", "claimed_by", "latest"]) row.appendChild(cell(ticket[key]));
   return row;
 }
 
