@@ -60,14 +60,13 @@ class FaqNeighbourRescue(NearestTrainingQuestions):
         ranking stays (the answer's follow-up buttons read it)."""
         key = f"{FAQ_INTENT}/{topic}"
         answer = {INTENT_NAME_KEY: FAQ_INTENT, PREDICTED_CONFIDENCE_KEY: similarity}
-        ranking = [
-            i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != FALLBACK_INTENT
+        others = [
+            i
+            for i in message.get(INTENT_RANKING_KEY) or []
+            if i.get(INTENT_NAME_KEY) not in (FALLBACK_INTENT, FAQ_INTENT)
         ]
         message.data[INTENT] = answer
-        message.data[INTENT_RANKING_KEY] = [
-            answer,
-            *[i for i in ranking if i.get(INTENT_NAME_KEY) != FAQ_INTENT],
-        ]
+        message.data[INTENT_RANKING_KEY] = [answer, *others]
         selectors = dict(message.get(RESPONSE_SELECTOR) or {})
         selected = dict(selectors.get(FAQ_INTENT) or {})
         selected["response"] = {
