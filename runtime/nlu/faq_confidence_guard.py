@@ -14,15 +14,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from runtime.nlu.intents import fall_back
 from runtime.parse_data import FAQ_INTENT, RESPONSE_SELECTOR
 
 
@@ -54,7 +53,7 @@ class FaqConfidenceGuard(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if self._answer_is_weak(message):
-                self._fall_back(message)
+                fall_back(message, self._config["threshold"])
         return messages
 
     def _answer_is_weak(self, message: Message) -> bool:
@@ -74,12 +73,3 @@ class FaqConfidenceGuard(GraphComponent):
         return not (
             best >= self._config["threshold"] and best - second >= self._config["ambiguity_threshold"]
         )
-
-    def _fall_back(self, message: Message) -> None:
-        fallback = {
-            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-            PREDICTED_CONFIDENCE_KEY: self._config["threshold"],
-        }
-        message.data[INTENT] = fallback
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        message.data[INTENT_RANKING_KEY] = [fallback, *ranking]

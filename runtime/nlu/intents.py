@@ -1,12 +1,21 @@
 """Reading and overriding the intent of a parsed message, for the components that have the last
-word on it (RedFlagDetector, ReportTermsDetector)."""
+word on it (FaqConfidenceGuard, EmbeddingTopicChoice, RedFlagDetector, ReportTermsDetector)."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
 from rasa.shared.nlu.training_data.message import Message
+
+from runtime.parse_data import FAQ_INTENT, OTHER_QUESTIONS, RESPONSE_SELECTOR
 
 
 def intent_of(message: Message) -> Optional[str]:
@@ -19,3 +28,40 @@ def force_intent(message: Message, intent: str) -> None:
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != intent]
     message.data[INTENT] = forced
     message.data[INTENT_RANKING_KEY] = [forced, *ranking]
+
+
+def fall_back(message: Message, confidence: float) -> None:
+    """`nlu_fallback` ("Did you mean ...?") first; the classifiers' ranking follows, so the
+    fallback's buttons can still name their topics."""
+    fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: confidence}
+    message.data[INTENT] = fallback
+    message.data[INTENT_RANKING_KEY] = [fallback, *(message.get(INTENT_RANKING_KEY) or [])]
+
+
+def answer_topic(message: Message, topic: str, confidence: float) -> None:
+    """The intent `faq` with `topic` as the ResponseSelector's choice. The selector's own ranking
+    stays (the answer's follow-up buttons read it); the topic leaves the further questions."""
+    key = f"{FAQ_INTENT}/{topic}"
+    answer = {INTENT_NAME_KEY: FAQ_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+    others = [
+        i
+        for i in message.get(INTENT_RANKING_KEY) or []
+        if i.get(INTENT_NAME_KEY) not in (DEFAULT_NLU_FALLBACK_INTENT_NAME, FAQ_INTENT)
+    ]
+    message.data[INTENT] = answer
+    message.data[INTENT_RANKING_KEY] = [answer, *others]
+    selectors = dict(message.get(RESPONSE_SELECTOR) or {})
+    selected = dict(selectors.get(FAQ_INTENT) or {})
+    selected["response"] = {
+        **(selected.get("response") or {}),
+        INTENT_RESPONSE_KEY: key,
+        PREDICTED_CONFIDENCE_KEY: confidence,
+        "utter_action": f"utter_{key}",
+        "responses": [],
+    }
+    selectors[FAQ_INTENT] = selected
+    message.data[RESPONSE_SELECTOR] = selectors
+    if message.get(OTHER_QUESTIONS):
+        message.set(
+            OTHER_QUESTIONS, [t for t in message.get(OTHER_QUESTIONS) if t != topic], add_to_output=True
+        )

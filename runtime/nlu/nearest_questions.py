@@ -1,7 +1,7 @@
 """The FAQ training questions as all-MiniLM-L6-v2 sentence embeddings, stored with the model.
 
 The base of the components that match a text to its nearest training question
-(OtherQuestionsFinder, FaqNeighbourRescue). The embeddings are computed once per training run
+(OtherQuestionsFinder). The embeddings are computed once per training run
 and process, however many components use them, and saved in Rasa's model storage; nothing is
 downloaded (runtime/nlu/sentence_encoder.py).
 """

@@ -109,12 +109,14 @@ class Assessment:
 
 
 def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
-    """Denied ("no numbness", "erections are normal") or only mentioned ("my physio mentioned foot drop")."""
+    """Denied ("no numbness", "erections are normal"), only mentioned ("my physio mentioned foot
+    drop"), or limited ("can't walk far": a walking distance, not legs that fail)."""
     before = range(max(start - NEGATION_WINDOW, clause.start), start)
-    after = range(end, min(end + DENIAL_WINDOW, clause.stop))
+    after = set(range(end, min(end + DENIAL_WINDOW, clause.stop)))
     return (
         bool(cues.at("negation") & set(before))
-        or bool((cues.at("denied_after") - cues.at("failing")) & set(after))
+        or bool((cues.at("denied_after") - cues.at("failing")) & after)
+        or bool(cues.at("limited_after") & after)
         or bool(cues.at("mention") & set(clause))
     )
 
@@ -124,9 +126,18 @@ def is_in_the_past(cues: Cues, clause: range, sentence: range) -> bool:
     ("had a fever last week, all better now"); with nothing present in its own clause and nothing
     come back. A present word inside such a phrase ("better now") does not count as present."""
     past = cues.at("resolved") | cues.at("gone")
-    present = cues.at("present") - past
-    gone = bool(cues.at("resolved") & set(clause) or cues.at("gone") & set(sentence))
-    return gone and not present & set(clause) and not cues.anywhere("returned")
+    ongoing = cues.at("present") - past
+    recent = cues.at("recent") - past
+    if cues.at("gone") & set(sentence):
+        # "had a fever two days ago, gone now": when it started does not make it present
+        return not ongoing & set(clause) and not has_returned(cues)
+    past_in_clause = cues.at("resolved") & set(clause)
+    return bool(past_in_clause) and not (ongoing | recent) & set(clause) and not has_returned(cues)
+
+
+def has_returned(cues: Cues) -> bool:
+    """Came back ("it's back again"); "never fully came back" is no return."""
+    return bool(cues.at("returned") - cues.at("gone"))
 
 
 def is_general_question(doc: Doc, cues: Cues) -> bool:
@@ -185,7 +196,9 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     no_red_flag_described = is_general_question(doc, cues) or about_animal or all_denied
     if physical and not no_red_flag_described:
         return Assessment("emergency", _distinct(physical))
-    said_to_be_past = (cues.anywhere("gone") or cues.anywhere("resolved")) and not cues.anywhere("returned")
+    said_to_be_past = (cues.anywhere("gone") or cues.anywhere("resolved")) and not has_returned(cues)
+    # "I didn't fall", "she hasn't fallen", "I'm not in any crisis": the event DIET reacts to is denied
+    said_to_be_past = said_to_be_past or cues.anywhere("denied_event")
     found = Assessment(
         no_red_flag_described=no_red_flag_described,
         about_animal=about_animal,

@@ -95,6 +95,9 @@ class SentenceEncoder:
                     (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
                 )
             )
+        # In training, the OtherQuestionsFinder and the EmbeddingTopicChoice embed the same FAQ
+        # questions: each text is computed once (messages are capped in length: a small cache).
+        self.encode = lru_cache(maxsize=4096)(self._encode)
 
     def token_states(self, text: str) -> np.ndarray:
         """The last layer's vectors, one per word piece ([CLS] and [SEP] included)."""
@@ -117,10 +120,12 @@ class SentenceEncoder:
             x = _layer_norm(_gelu(x @ up + up_bias) @ down + down_bias + x, *norm2, self.eps)
         return x
 
-    def encode(self, text: str) -> np.ndarray:
+    def _encode(self, text: str) -> np.ndarray:
         """Mean of the token vectors, normalised to unit length (sentence-transformers' pooling)."""
         pooled = self.token_states(text).mean(axis=0)
-        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+        vector = (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+        vector.setflags(write=False)  # shared through the cache
+        return vector
 
 
 @lru_cache(maxsize=2)

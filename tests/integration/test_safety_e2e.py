@@ -1,10 +1,11 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Four corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml, _blind_2.yml and _blind_3.yml, each written later by a helper
-who never saw the detector, its patterns or the earlier corpora; the first scores of the later
-ones, before the patterns were tuned on them, are in the README). The third blind corpus puts
-emergency and same-day (urgent) messages in one list: either safety reply counts there.
+Five corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml, _blind_3.yml and _blind_4.yml, each written later
+by a helper who never saw the detector, its patterns or the earlier corpora; the first scores of
+the later ones, before the patterns were tuned on them, are in the README). The third and fourth
+blind corpora put emergency and same-day (urgent) messages in one list: either safety reply
+counts there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
 """
 
@@ -31,11 +32,11 @@ def texts(entries: list) -> list[str]:
 TIERED = [
     load(name) for name in ("safety_messages.yml", "safety_messages_blind.yml", "safety_messages_blind_2.yml")
 ]
-UNTIERED = load("safety_messages_blind_3.yml")
-CORPORA = [*TIERED, UNTIERED]
+UNTIERED = [load(name) for name in ("safety_messages_blind_3.yml", "safety_messages_blind_4.yml")]
+CORPORA = [*TIERED, *UNTIERED]
 EMERGENCY = [text for c in TIERED for text in texts(c["emergency"])]
 URGENT = [text for c in TIERED for text in texts(c["urgent"])]
-EMERGENCY_OR_URGENT = texts(UNTIERED["emergency"])
+EMERGENCY_OR_URGENT = [text for c in UNTIERED for text in texts(c["emergency"])]
 CRISIS = [text for c in CORPORA for text in texts(c["crisis"])]
 NEAR_MISSES = [text for c in CORPORA for text in texts(c["near_miss"])]
 

@@ -19,18 +19,16 @@ import numpy as np
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+from support.components import trained_and_loaded
 from support.nlu_data import TRAINING
 from support.strategies import json_values, texts
 
 from runtime.mri_glossary import load_glossary
+from runtime.nlu.embedding_topic_choice import EmbeddingTopicChoice
 from runtime.nlu.faq_confidence_guard import FaqConfidenceGuard
 from runtime.nlu.other_questions import OtherQuestionsFinder
 from runtime.nlu.question_focus import MAX_QUESTIONS, questions
@@ -257,21 +255,24 @@ def spacy_nlp(nlp) -> tuple[SpacyNLP, SpacyModel]:
     return SpacyNLP(model, SpacyNLP.get_default_config()), model
 
 
+def first_examples(count: int) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The first `count` training examples of each FAQ topic, and of each other intent."""
+    first = {key: texts[:count] for key, texts in TRAINING.items()}
+    topics = {key.removeprefix("faq/"): texts for key, texts in first.items() if key.startswith("faq/")}
+    return topics, {key: texts for key, texts in first.items() if not key.startswith("faq/")}
+
+
 @pytest.fixture(scope="module")
 def other_questions_finder(tmp_path_factory) -> OtherQuestionsFinder:
     """Trained on one question of each FAQ topic (enough to match, quick to embed)."""
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
-    resource = Resource("other_questions")
-    context = ExecutionContext(GraphSchema({}), "fuzz")
-    config = OtherQuestionsFinder.get_default_config()
-    examples = [
-        Message(data={"text": text, "intent": "faq", "intent_response_key": key})
-        for key, texts_of_topic in TRAINING.items()
-        if key.startswith("faq/")
-        for text in texts_of_topic[:1]
-    ]
-    OtherQuestionsFinder.create(config, storage, resource, context).train(TrainingData(examples))
-    return OtherQuestionsFinder.load(config, storage, resource, context)
+    topics, _ = first_examples(1)
+    return trained_and_loaded(OtherQuestionsFinder, tmp_path_factory.mktemp("storage"), topics)
+
+
+@pytest.fixture(scope="module")
+def topic_choice(tmp_path_factory) -> EmbeddingTopicChoice:
+    """Trained on two examples of each FAQ topic and each other intent."""
+    return trained_and_loaded(EmbeddingTopicChoice, tmp_path_factory.mktemp("storage"), *first_examples(2))
 
 
 GUARD = FaqConfidenceGuard(FaqConfidenceGuard.get_default_config())
@@ -394,16 +395,27 @@ def test_other_questions_finder_keeps_a_valid_parse(other_questions_finder, data
     assert_serialisable(message)
 
 
+@settings(max_examples=max(10, settings().max_examples // 4))  # an embedding each
+@given(classified())
+def test_embedding_topic_choice_keeps_a_valid_parse(topic_choice, data: dict[str, Any]) -> None:
+    [message] = topic_choice.process([message_of(data)])
+    after = parse_of(message)
+    assert_written_parts_valid(data, after)
+    if (data.get("intent") or {}).get("name") not in ("faq", "nlu_fallback"):
+        assert after.get("intent") == data.get("intent")
+    assert_serialisable(message)
+
+
 # --- The whole pipeline after the classifiers, in config.yml's order ---------------------------
 
 
 @settings(max_examples=max(10, settings().max_examples // 2))  # spaCy and up to three embeddings
 @given(classified(SPACY_TEXTS))
 def test_the_pipeline_after_the_classifiers_keeps_a_valid_parse(
-    spacy_nlp, other_questions_finder, data: dict[str, Any]
+    spacy_nlp, other_questions_finder, topic_choice, data: dict[str, Any]
 ) -> None:
     message = message_of(data, spacy_nlp)
-    for component in (other_questions_finder, FALLBACK, GUARD, RED_FLAGS, REPORT_TERMS):
+    for component in (other_questions_finder, FALLBACK, GUARD, topic_choice, RED_FLAGS, REPORT_TERMS):
         [message] = component.process([message])
     after = parse_of(message)
     event(f"intent {after['intent']['name']}")  # --hypothesis-show-statistics: what the examples reached

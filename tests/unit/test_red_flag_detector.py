@@ -123,7 +123,13 @@ def test_crisis_language_always_fires(nlp, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["do I have a herniated disc?", "do I need surgery?", "how much ibuprofen can I take?", "is my MRI bad?"],
+    [
+        "do I have a herniated disc?",
+        "do I need surgery?",
+        "how much ibuprofen can I take?",
+        "how many mg of ibuprofen can I take",
+        "is my MRI bad?",
+    ],
 )
 def test_questions_about_ones_own_case_are_personal_advice(nlp, text):
     assert verdict(nlp, text)[0] == "personal_advice"
@@ -246,3 +252,113 @@ def test_indirect_and_less_obvious_wording_gets_its_tier(nlp, text, intent, tier
 )
 def test_past_resolved_and_animal_red_flag_words_do_not_fire(nlp, text):
     assert verdict(nlp, text)[0] not in ("emergency", "crisis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # everyday words that share a lemma or a phrase with a red flag
+        "Is it normal for my knee to get really stiff after a total knee replacement?",
+        "Walking up a flight of stairs makes my lower back hurt. Is that a disc problem?",
+        "I have a faint ache in my lower back most mornings. What causes it?",
+        "I crashed on the sofa and my back hurt the next day.",
+        "My leg pain came off and on for months. Is that a herniated disc?",
+        "My husband had a stroke at 40 and a double by-pass at 50, is surgery riskier for him?",
+        "I can't wait to walk my dog again after surgery, how long is recovery?",
+        # a walking distance, not legs that fail (claudication)
+        "I have stenosis and can't walk far because of the pain, what are my options?",
+        "I can't walk more than a block without my back aching",
+    ],
+)
+def test_everyday_words_and_walking_distance_do_not_fire(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I felt faint this morning and my back is killing me",
+        "I crashed my bike an hour ago and my back hurts badly",
+        "I can't walk, my legs just gave way",
+        "I can't walk far now, my legs are numb and weak since yesterday",
+        "my vision is doubled since the neck adjustment",
+        "my leg is getting weaker, this morning I could walk fine now im limping and my foot catches",
+    ],
+)
+def test_the_red_flags_beside_those_words_still_fire(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a fever last week with a cold, fine now, can I still come for my injection?",
+        "had a temperature after my flu jab two days ago, gone now, ok to do physio?",
+        "My foot drop from the 2018 surgery is the same as always, can I get a new splint?",
+        "My aunt had foot drop from a slipped disc in 2010, it never fully came back.",
+    ],
+)
+def test_gone_or_long_unchanged_does_not_fire(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+def test_recent_without_gone_is_present(nlp):
+    assert verdict(nlp, "had a fever two days ago and my back is agony")[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I didn't fall or have any accident, just woke up with a stiff neck", "emergency"),
+        ("my nan has osteoporosis, she hasnt fallen, how do we make her house safer", "emergency"),
+        ("I'm not in any crisis, just fed up with the waiting list", "crisis"),
+    ],
+)
+def test_component_takes_back_a_classifier_alarm_whose_event_is_denied(nlp, text, intent):
+    [result] = RedFlagDetector().process([message(nlp, text, intent)])
+    assert result.get("intent")["name"] == "faq"
+
+
+def test_misspelt_pain_is_the_cue_a_risk_factor_needs(nlp):
+    assert verdict(nlp, "weight loss and lower back stifiness for weeks") == ("emergency", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a message that opens with "been" or "was" is no question ("is" by lemma is also "been")
+        "been trying to go for a wee for 5 hours and nothing comes out, back is agony",
+        "my bladder just let go at work today, I have a herniated disc",
+        "My dad is 70 and he's on the floor after tripping in the garden, his back hurts, brittle bones",
+        "Is it normal to not feel the toilet paper when you wipe after a discectomy? "
+        "It's been like that since I got home",
+    ],
+)
+def test_blind_four_emergency_classes_fire(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm tired of living. 3 years of sciatica and nothing works",
+        "I've looked up how much paracetamol is lethal",
+        "if this next injection fails I'm going to take all my meds at once",
+    ],
+)
+def test_blind_four_crisis_classes_fire(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've lost 8 kg on purpose this year with diet and the gym, could that help my back?",
+        "I fell asleep on the train and woke up with a stiff neck",
+        "Fell off the wagon with my physio exercises, how do I get back into them?",
+        "Last year I had numbness in my groin before my emergency surgery, it fully came back.",
+        "I've had erectile problems for years because of my diabetes, nothing new.",
+    ],
+)
+def test_blind_four_near_miss_classes_do_not_fire(nlp, text):
+    assert verdict(nlp, text)[0] is None

@@ -1,0 +1,87 @@
+"""EmbeddingTopicChoice: the FAQ topic by what a question means (MiniLM embeddings and a logistic
+regression), trained and loaded through Rasa's own model storage."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+from support.components import trained_and_loaded
+from support.trackers import selector_ranking
+
+from runtime.nlu.embedding_topic_choice import EmbeddingTopicChoice
+from runtime.parse_data import other_questions, selected_topic
+
+TOPICS = {
+    "discectomy_recovery": [
+        "how long is recovery after a discectomy",
+        "when can i go back to work after discectomy",
+        "how many weeks off after a microdiscectomy",
+    ],
+    "what_is_spinal_stenosis": [
+        "what is spinal stenosis",
+        "explain spinal stenosis to me",
+        "what does narrowing of the spinal canal mean",
+    ],
+}
+INTENTS = {
+    "greet": ["hello", "hi there", "good morning"],
+    "out_of_scope": ["what is the weather tomorrow", "book me a taxi", "how do I bake bread"],
+}
+FALLBACK = {"name": "nlu_fallback", "confidence": 0.4}
+
+
+@pytest.fixture(scope="module")
+def choice(tmp_path_factory):
+    return trained_and_loaded(EmbeddingTopicChoice, tmp_path_factory.mktemp("storage"), TOPICS, INTENTS)
+
+
+def parsed(text: str, intent: dict, chosen: str = "what_is_spinal_stenosis") -> Message:
+    other = "discectomy_recovery" if chosen == "what_is_spinal_stenosis" else "what_is_spinal_stenosis"
+    return Message(
+        data={
+            "text": text,
+            "intent": intent,
+            "intent_ranking": [intent, {"name": "greet", "confidence": 0.1}],
+            "response_selector": selector_ranking((chosen, 0.5), (other, 0.3)),
+        }
+    )
+
+
+def test_a_fallback_whose_meaning_is_a_topic_is_answered_with_it(choice):
+    text = "I'm 41 and had my L5 discectomy last month, when will I be able to get back to my job?"
+    [message] = choice.process([parsed(text, FALLBACK)])
+    assert message.get("intent")["name"] == "faq"
+    assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
+
+
+def test_a_wrong_topic_is_replaced_by_the_topic_the_question_means(choice):
+    message = parsed(
+        "how long until I can work again after my discectomy", {"name": "faq", "confidence": 0.9}
+    )
+    message.set("other_questions", ["discectomy_recovery"], add_to_output=True)
+    [message] = choice.process([message])
+    assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
+    assert other_questions(message.as_dict_nlu()) == []  # not "you also asked" the answered topic
+
+
+def test_an_answer_whose_meaning_is_no_topic_becomes_did_you_mean(choice):
+    [message] = choice.process([parsed("could you book a taxi for me", {"name": "faq", "confidence": 0.9})])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert selected_topic(message.as_dict_nlu()) == "what_is_spinal_stenosis"  # the buttons' ranking stays
+
+
+@pytest.mark.parametrize("intent", ["emergency", "out_of_scope", "personal_advice", "greet"])
+def test_other_intents_are_left_alone(choice, intent):
+    message = parsed("how long is recovery after a discectomy", {"name": intent, "confidence": 0.95})
+    [processed] = choice.process([message])
+    assert processed.get("intent") == {"name": intent, "confidence": 0.95}
+
+
+def test_personal_advice_is_ruled_on_before_and_left_out_of_the_vote(tmp_path):
+    advice = {
+        "personal_advice": ["I have a herniated disc, will I need surgery?", "should I have the operation?"]
+    }
+    choice = trained_and_loaded(EmbeddingTopicChoice, tmp_path, TOPICS, {**INTENTS, **advice})
+    [message] = choice.process([parsed("I had a discectomy, how long until I am back at work?", FALLBACK)])
+    assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
+    assert choice.probabilities("should I have the operation?")[choice.labels.index("personal_advice")] == 0.0
