@@ -18,7 +18,7 @@ from tools.report.run import main as report_main
 from tools.report.terminal import terminal_table
 
 OUT_OF_SCOPE = ("what's the best pizza place in town", "where can I get a good pizza")
-GIBBERISH = "disc hmm"  # nlu_fallback: "Did you mean ...?"
+GIBBERISH = "the disc one"  # nlu_fallback: "Did you mean ...?"
 EMERGENCY = "since this morning I can't feel anything down there and I can't pee"
 
 

@@ -129,6 +129,10 @@ def test_crisis_language_always_fires(nlp, text):
         "how much ibuprofen can I take?",
         "how many mg of ibuprofen can I take",
         "is my MRI bad?",
+        "my mri says l5 s1 extrusion is that bad",
+        "what treatment should i choose",
+        "will i walk normally again",
+        "am i going to be alright",
     ],
 )
 def test_questions_about_ones_own_case_are_personal_advice(nlp, text):
