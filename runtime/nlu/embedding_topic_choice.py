@@ -11,7 +11,9 @@ trained with the model.
 For a message the pipeline answers with an FAQ topic or falls back on, it has the last word on
 the topic: its most probable label, when that is an FAQ topic at `min_probability` or more, is
 answered; anything else (another intent most probable, or no label probable enough) becomes
-"Did you mean ...?" with the ResponseSelector's ranking as buttons. `personal_advice` is left
+"Did you mean ...?", its buttons the topics in the order of this component's probabilities
+(the right topic came first for 8 of the real questions' 27 fallbacks, against 2 in the
+ResponseSelector's order). `personal_advice` is left
 out of that vote (the others' probabilities renormalised): the PersonalAdviceScope has already
 ruled that the message asks no personal verdict, and "I have a herniated disc, what does it
 mean?" is how patients ask the general question. Every other intent (safety,
@@ -34,14 +36,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
 from runtime.nlu.intents import answer_topic, fall_back, intent_of
 from runtime.nlu.sentence_encoder import BUNDLED_SHA256, checked_encoder
-from runtime.parse_data import FALLBACK_INTENT, FAQ_INTENT, topic_of_key
+from runtime.parse_data import FALLBACK_INTENT, FAQ_INTENT, RESPONSE_SELECTOR, topic_of_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ WEIGHTS_FILE = "weights.npy"
 BIASES_FILE = "biases.npy"
 LABELS_FILE = "labels.txt"
 TOPIC_PREFIX = f"{FAQ_INTENT}/"
+RANKED_TOPICS = 10  # as many as the ResponseSelector's ranking holds
 
 
 def training_label(message: Message) -> Optional[str]:
@@ -155,7 +158,23 @@ class EmbeddingTopicChoice(GraphComponent):
             if label.startswith(TOPIC_PREFIX) and probability >= self.config["min_probability"]:
                 logger.debug("Topic by meaning: %s (%.2f)", label, probability)
                 answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
-            elif intent_of(message) == FAQ_INTENT:
+            else:
                 logger.debug("No topic by meaning (%s %.2f): did you mean", label, probability)
-                fall_back(message, probability)
+                if intent_of(message) == FAQ_INTENT:
+                    fall_back(message, probability)
+                self._rank_topics(message, probabilities)
         return messages
+
+    def _rank_topics(self, message: Message, probabilities: np.ndarray) -> None:
+        """The ResponseSelector's ranking, in this component's order: the topics' probabilities,
+        renormalised among the topics, as their confidences ("Did you mean" reads them)."""
+        pairs = zip(self.labels, probabilities.tolist(), strict=True)
+        topics = [(label, p) for label, p in pairs if label.startswith(TOPIC_PREFIX)]
+        total = sum(p for _, p in topics) or 1.0
+        ranking = [
+            {INTENT_RESPONSE_KEY: label, PREDICTED_CONFIDENCE_KEY: p / total}
+            for label, p in sorted(topics, key=lambda pair: pair[1], reverse=True)[:RANKED_TOPICS]
+        ]
+        selectors = dict(message.get(RESPONSE_SELECTOR) or {})
+        selectors[FAQ_INTENT] = {**(selectors.get(FAQ_INTENT) or {}), "ranking": ranking}
+        message.data[RESPONSE_SELECTOR] = selectors

@@ -9,7 +9,7 @@ from support.components import trained_and_loaded
 from support.trackers import selector_ranking
 
 from runtime.nlu.embedding_topic_choice import EmbeddingTopicChoice
-from runtime.parse_data import other_questions, selected_topic
+from runtime.parse_data import other_questions, selected_topic, topic_ranking
 
 TOPICS = {
     "discectomy_recovery": [
@@ -85,3 +85,20 @@ def test_personal_advice_is_ruled_on_before_and_left_out_of_the_vote(tmp_path):
     [message] = choice.process([parsed("I had a discectomy, how long until I am back at work?", FALLBACK)])
     assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
     assert choice.probabilities("should I have the operation?")[choice.labels.index("personal_advice")] == 0.0
+
+
+def test_did_you_mean_offers_the_topics_in_the_order_of_their_meaning(choice):
+    unsure = EmbeddingTopicChoice(  # no topic is ever probable enough: every message falls back
+        {**choice.config, "min_probability": 1.0},
+        choice.model_storage,
+        choice.resource,
+        choice.weights,
+        choice.biases,
+        choice.labels,
+    )
+    text = "I'm 41 and had my L5 discectomy last month, when will I be able to get back to my job?"
+    [message] = unsure.process([parsed(text, FALLBACK)])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    ranking = topic_ranking(message.as_dict_nlu())
+    assert [topic for topic, _ in ranking] == ["discectomy_recovery", "what_is_spinal_stenosis"]
+    assert abs(sum(confidence for _, confidence in ranking) - 1.0) < 1e-6

@@ -35,7 +35,7 @@ from runtime.nlu.question_focus import MAX_QUESTIONS, questions
 from runtime.nlu.red_flag_detector import SAFETY_INTENTS, RedFlagDetector
 from runtime.nlu.report_terms import KEEP_INTENTS, ReportTermsDetector
 from runtime.nlu.sentence_encoder import BUNDLED_SHA256, SentenceEncoder, checked_encoder
-from runtime.parse_data import selected_topic
+from runtime.parse_data import selected_topic, topic_ranking
 
 INTENTS = sorted({key.split("/", 1)[0] for key in TRAINING})  # what DIET can predict
 ENTITIES = ["condition", "procedure", "region", "symptom", "faq_topic", "term", "callback_field"]
@@ -400,9 +400,17 @@ def test_other_questions_finder_keeps_a_valid_parse(other_questions_finder, data
 def test_embedding_topic_choice_keeps_a_valid_parse(topic_choice, data: dict[str, Any]) -> None:
     [message] = topic_choice.process([message_of(data)])
     after = parse_of(message)
-    assert_written_parts_valid(data, after)
     if (data.get("intent") or {}).get("name") not in ("faq", "nlu_fallback"):
-        assert after.get("intent") == data.get("intent")
+        assert after == data
+    elif after.get("response_selector") != data.get("response_selector"):
+        # it answered a topic or ranked the topics for "Did you mean": its own, valid ones
+        assert_written_parts_valid({**data, "response_selector": after["response_selector"]}, after)
+        ranking = topic_ranking(after)
+        assert ranking and all(topic in TOPICS and 0.0 <= c <= 1.0 for topic, c in ranking)
+        if after["intent"]["name"] == "faq":
+            assert selected_topic(after) in TOPICS
+    else:
+        assert_written_parts_valid(data, after)
     assert_serialisable(message)
 
 
