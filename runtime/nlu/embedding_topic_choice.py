@@ -91,6 +91,12 @@ class EmbeddingTopicChoice(GraphComponent):
         self.weights = weights
         self.biases = biases
         self.labels = labels or []
+        self._derive_label_masks()
+
+    def _derive_label_masks(self) -> None:
+        """Which labels are FAQ topics, and which were ruled on before this component."""
+        self.is_topic = np.array([label.startswith(TOPIC_PREFIX) for label in self.labels], dtype=bool)
+        self.is_ruled_on = np.array([label in self.config["ruled_on"] for label in self.labels], dtype=bool)
 
     @classmethod
     def create(
@@ -108,7 +114,7 @@ class EmbeddingTopicChoice(GraphComponent):
             for m in training_data.intent_examples
             if m.get(TEXT) and (label := training_label(m))
         ]
-        embeddings = np.stack([self.encoder.encode(text) for text, _ in pairs])
+        embeddings = self.encoder.encode_all([text for text, _ in pairs])
         regression = LogisticRegression(C=self.config["regularisation"], max_iter=5000)
         regression.fit(embeddings, [label for _, label in pairs])
         self.weights, self.biases = (
@@ -116,6 +122,7 @@ class EmbeddingTopicChoice(GraphComponent):
             regression.intercept_.astype(np.float32),
         )
         self.labels = [str(label) for label in regression.classes_]
+        self._derive_label_masks()
         with self.model_storage.write_to(self.resource) as directory:
             np.save(directory / WEIGHTS_FILE, self.weights)
             np.save(directory / BIASES_FILE, self.biases)
@@ -142,7 +149,7 @@ class EmbeddingTopicChoice(GraphComponent):
         the labels already ruled on at zero and the rest renormalised."""
         scores = self.weights @ self.encoder.encode(text) + self.biases
         scores = np.exp(scores - scores.max())
-        scores[[label in self.config["ruled_on"] for label in self.labels]] = 0.0
+        scores[self.is_ruled_on] = 0.0
         return scores / scores.sum()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -155,7 +162,7 @@ class EmbeddingTopicChoice(GraphComponent):
             probabilities = self.probabilities(text)
             best = int(probabilities.argmax())
             label, probability = self.labels[best], float(probabilities[best])
-            if label.startswith(TOPIC_PREFIX) and probability >= self.config["min_probability"]:
+            if self.is_topic[best] and probability >= self.config["min_probability"]:
                 logger.debug("Topic by meaning: %s (%.2f)", label, probability)
                 answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
             else:
@@ -168,12 +175,12 @@ class EmbeddingTopicChoice(GraphComponent):
     def _rank_topics(self, message: Message, probabilities: np.ndarray) -> None:
         """The ResponseSelector's ranking, in this component's order: the topics' probabilities,
         renormalised among the topics, as their confidences ("Did you mean" reads them)."""
-        pairs = zip(self.labels, probabilities.tolist(), strict=True)
-        topics = [(label, p) for label, p in pairs if label.startswith(TOPIC_PREFIX)]
-        total = sum(p for _, p in topics) or 1.0
+        topics = np.flatnonzero(self.is_topic)
+        total = float(probabilities[topics].sum()) or 1.0
+        best_first = topics[np.argsort(-probabilities[topics], kind="stable")][:RANKED_TOPICS]
         ranking = [
-            {INTENT_RESPONSE_KEY: label, PREDICTED_CONFIDENCE_KEY: p / total}
-            for label, p in sorted(topics, key=lambda pair: pair[1], reverse=True)[:RANKED_TOPICS]
+            {INTENT_RESPONSE_KEY: self.labels[i], PREDICTED_CONFIDENCE_KEY: float(probabilities[i]) / total}
+            for i in best_first
         ]
         selectors = dict(message.get(RESPONSE_SELECTOR) or {})
         selectors[FAQ_INTENT] = {**(selectors.get(FAQ_INTENT) or {}), "ranking": ranking}

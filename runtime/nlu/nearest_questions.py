@@ -1,14 +1,13 @@
 """The FAQ training questions as all-MiniLM-L6-v2 sentence embeddings, stored with the model.
 
 The base of the components that match a text to its nearest training question
-(OtherQuestionsFinder). The embeddings are computed once per training run
-and process, however many components use them, and saved in Rasa's model storage; nothing is
-downloaded (runtime/nlu/sentence_encoder.py).
+(OtherQuestionsFinder). The embeddings are computed once per training run and saved in Rasa's
+model storage (the encoder caches each text, so the EmbeddingTopicChoice, which embeds the same
+questions, does not compute them again); nothing is downloaded (runtime/nlu/sentence_encoder.py).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -18,16 +17,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from runtime.nlu.sentence_encoder import BUNDLED_SHA256, SentenceEncoder, checked_encoder
+from runtime.nlu.sentence_encoder import BUNDLED_SHA256, checked_encoder
 from runtime.parse_data import topic_of_key
 
 EMBEDDINGS_FILE = "questions.npy"
 TOPICS_FILE = "topics.txt"
-
-
-@lru_cache(maxsize=2)
-def _embedded(encoder: SentenceEncoder, texts: tuple[str, ...]) -> np.ndarray:
-    return np.stack([encoder.encode(text) for text in texts])
 
 
 class NearestTrainingQuestions(GraphComponent):
@@ -71,7 +65,7 @@ class NearestTrainingQuestions(GraphComponent):
             for m in training_data.intent_examples
             if m.get(TEXT) and (topic := topic_of_key(m.get(INTENT_RESPONSE_KEY)))
         ]
-        self.embeddings = _embedded(self.encoder, tuple(text for text, _ in pairs))
+        self.embeddings = self.encoder.encode_all([text for text, _ in pairs])
         self.topics = [topic for _, topic in pairs]
         with self.model_storage.write_to(self.resource) as directory:
             np.save(directory / EMBEDDINGS_FILE, self.embeddings)

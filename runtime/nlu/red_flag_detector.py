@@ -126,13 +126,12 @@ def is_in_the_past(cues: Cues, clause: range, sentence: range) -> bool:
     ("had a fever last week, all better now"); with nothing present in its own clause and nothing
     come back. A present word inside such a phrase ("better now") does not count as present."""
     past = cues.at("resolved") | cues.at("gone")
-    ongoing = cues.at("present") - past
-    recent = cues.at("recent") - past
-    if cues.at("gone") & set(sentence):
-        # "had a fever two days ago, gone now": when it started does not make it present
-        return not ongoing & set(clause) and not has_returned(cues)
-    past_in_clause = cues.at("resolved") & set(clause)
-    return bool(past_in_clause) and not (ongoing | recent) & set(clause) and not has_returned(cues)
+    said_gone = bool(cues.at("gone") & set(sentence))
+    # "had a fever two days ago, gone now": once it is said to have gone, when it started does
+    # not make it present; only words of it going on ("still", "now") do
+    present = cues.at("present") if said_gone else cues.at("present") | cues.at("recent")
+    said_past = said_gone or bool(cues.at("resolved") & set(clause))
+    return said_past and not (present - past) & set(clause) and not has_returned(cues)
 
 
 def has_returned(cues: Cues) -> bool:
@@ -196,9 +195,10 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     no_red_flag_described = is_general_question(doc, cues) or about_animal or all_denied
     if physical and not no_red_flag_described:
         return Assessment("emergency", _distinct(physical))
-    said_to_be_past = (cues.anywhere("gone") or cues.anywhere("resolved")) and not has_returned(cues)
-    # "I didn't fall", "she hasn't fallen", "I'm not in any crisis": the event DIET reacts to is denied
-    said_to_be_past = said_to_be_past or cues.anywhere("denied_event")
+    # or the event DIET reacts to is denied: "I didn't fall", "I'm not in any crisis"
+    said_to_be_past = (
+        (cues.anywhere("gone") or cues.anywhere("resolved")) and not has_returned(cues)
+    ) or cues.anywhere("denied_event")
     found = Assessment(
         no_red_flag_described=no_red_flag_described,
         about_animal=about_animal,

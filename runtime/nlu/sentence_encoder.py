@@ -127,6 +127,10 @@ class SentenceEncoder:
         vector.setflags(write=False)  # shared through the cache
         return vector
 
+    def encode_all(self, texts: list[str]) -> np.ndarray:
+        """One row per text (a training set's questions)."""
+        return np.stack([self.encode(text) for text in texts])
+
 
 @lru_cache(maxsize=2)
 def load_encoder(model_dir: str) -> SentenceEncoder:
