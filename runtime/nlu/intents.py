@@ -17,6 +17,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from runtime.parse_data import FAQ_INTENT, OTHER_QUESTIONS, RESPONSE_SELECTOR
 
+SAFETY_INTENTS = ("emergency", "crisis")
+
 
 def intent_of(message: Message) -> Optional[str]:
     return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
@@ -28,6 +30,18 @@ def force_intent(message: Message, intent: str) -> None:
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != intent]
     message.data[INTENT] = forced
     message.data[INTENT_RANKING_KEY] = [forced, *ranking]
+
+
+def demote_safety_intents(message: Message) -> None:
+    """The classifiers' first intent that is neither a safety intent nor a fallback."""
+    ranking = [
+        i
+        for i in message.get(INTENT_RANKING_KEY) or []
+        if i.get(INTENT_NAME_KEY) not in (*SAFETY_INTENTS, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+    ]
+    if ranking:
+        message.data[INTENT] = ranking[0]
+        message.data[INTENT_RANKING_KEY] = ranking
 
 
 def fall_back(message: Message, confidence: float) -> None:

@@ -36,18 +36,15 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
     INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc, Span
 
-from runtime.nlu.intents import force_intent, intent_of
+from runtime.nlu.intents import SAFETY_INTENTS, demote_safety_intents, force_intent, intent_of
 from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY
 from runtime.parse_data import OWN_CASE, RED_FLAGS, SAFETY_TIER_ENTITY, safety_tier
 
-SAFETY_INTENTS = ("emergency", "crisis")
 SENTENCE_ENDS = {".", "!", "?"}
 PHYSICAL_TIERS = ("emergency", "urgent")
 NEGATION_WINDOW = 10  # tokens before a red flag, within its clause: "don't have X or Y"
@@ -243,7 +240,7 @@ class RedFlagDetector(GraphComponent):
             if assessment.intent:
                 force_intent(message, assessment.intent)
             elif intent_of(message) in self._unsupported_intents(assessment):
-                self._demote_safety_intents(message)
+                demote_safety_intents(message)
             message.set(
                 RED_FLAGS,
                 [f.__dict__ for f in assessment.flags],
@@ -275,14 +272,3 @@ class RedFlagDetector(GraphComponent):
         if assessment.about_animal or assessment.said_to_be_past:
             return SAFETY_INTENTS
         return ("emergency",) if assessment.no_red_flag_described else ()
-
-    @staticmethod
-    def _demote_safety_intents(message: Message) -> None:
-        ranking = [
-            i
-            for i in message.get(INTENT_RANKING_KEY) or []
-            if i.get(INTENT_NAME_KEY) not in (*SAFETY_INTENTS, "nlu_fallback")
-        ]
-        if ranking:
-            message.data[INTENT] = ranking[0]
-            message.data[INTENT_RANKING_KEY] = ranking

@@ -26,6 +26,12 @@ TOPICS = {
 INTENTS = {
     "greet": ["hello", "hi there", "good morning"],
     "out_of_scope": ["what is the weather tomorrow", "book me a taxi", "how do I bake bread"],
+    "emergency": [
+        "I can't control my bladder since this morning",
+        "both my legs went numb and weak suddenly",
+        "I can't feel anything between my legs",
+    ],
+    "crisis": ["I want to end my life", "I don't want to be alive anymore", "I'm thinking of killing myself"],
 }
 FALLBACK = {"name": "nlu_fallback", "confidence": 0.4}
 
@@ -70,11 +76,34 @@ def test_an_answer_whose_meaning_is_no_topic_becomes_did_you_mean(choice):
     assert selected_topic(message.as_dict_nlu()) == "what_is_spinal_stenosis"  # the buttons' ranking stays
 
 
-@pytest.mark.parametrize("intent", ["emergency", "out_of_scope", "personal_advice", "greet"])
+@pytest.mark.parametrize("intent", ["out_of_scope", "personal_advice", "greet"])
 def test_other_intents_are_left_alone(choice, intent):
     message = parsed("how long is recovery after a discectomy", {"name": intent, "confidence": 0.95})
     [processed] = choice.process([message])
     assert processed.get("intent") == {"name": intent, "confidence": 0.95}
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("since this morning I can't control my bladder at all", "emergency"),
+        ("I don't want to be alive any more", "crisis"),
+    ],
+)
+def test_a_safety_intent_the_meaning_backs_stands(choice, text, intent):
+    [message] = choice.process([parsed(text, {"name": intent, "confidence": 0.9})])
+    assert message.get("intent") == {"name": intent, "confidence": 0.9}
+
+
+@pytest.mark.parametrize("intent", ["emergency", "crisis"])
+def test_a_safety_intent_the_meaning_does_not_back_goes_to_the_next_intent(choice, intent):
+    message = parsed("how long is recovery after a discectomy", {"name": intent, "confidence": 0.9})
+    message.data["intent_ranking"].insert(1, {"name": "faq", "confidence": 0.05})
+    [message] = choice.process([message])
+    assert message.get("intent")["name"] == "faq"  # then read as any FAQ answer: by meaning
+    assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
+    [message] = choice.process([parsed("could you book a taxi for me", {"name": intent, "confidence": 0.9})])
+    assert message.get("intent") == {"name": "greet", "confidence": 0.1}
 
 
 def test_personal_advice_is_ruled_on_before_and_left_out_of_the_vote(tmp_path):
