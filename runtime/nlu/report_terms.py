@@ -6,6 +6,10 @@ SpanRuler (tools/build_spacy_pipeline.py, spans "report_terms") spots its words,
 and abbreviations included. When enough of them are there, the intent becomes
 `explain_report`: what the words mean, never what they mean for this person.
 
+A question about a catalog topic that only mentions a report ("my MRI says extrusion at L5/S1,
+what is the usual treatment?") keeps its confident FAQ answer: the report words are a small
+part of it.
+
 Last in the pipeline, after the RedFlagDetector: an emergency or crisis keeps its reply; a
 "what does my MRI mean?" that the RedFlagDetector sent to personal advice gets the words
 explained instead, with what the report cannot tell them and who can.
@@ -21,13 +25,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Span
 
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
 from runtime.nlu.intents import force_intent, intent_of
-from runtime.parse_data import EXPLAIN_REPORT_INTENT, REPORT_TERMS
+from runtime.parse_data import EXPLAIN_REPORT_INTENT, FAQ_INTENT, REPORT_TERMS
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +88,12 @@ class ReportTermsDetector(GraphComponent):
             # ... or a question of what they mean ("what does 'straightening of lordosis' and
             # 'spondylosis deformans' mean"), counting words not inside a longer one
             "meaning_lemmas": ["mean", "meaning"],
+            # A question about a topic that names a few report words in its story ("my scan says
+            # extrusion at L4-L5, what is the usual treatment?") keeps its answer when the topic is
+            # this probable and the report words are less than this share of its words; pasted
+            # report lines are a third of their words or more (tests/mri_report_messages.yml).
+            "topic_probability": 0.6,
+            "max_report_share": 0.3,
         }  # fmt: skip
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -114,6 +124,17 @@ class ReportTermsDetector(GraphComponent):
         meaning_asked = asks_meaning and len(separate_words) >= self.config["min_report_words"]
         return len(report_words) >= self.config["min_report_words"] and (enough or meaning_asked)
 
+    def is_topic_question(self, message: Message, spans: List[Span], length: int) -> bool:
+        """An FAQ answer at `topic_probability` whose report words are a small part of it."""
+        intent = message.get(INTENT) or {}
+        if (
+            intent.get(INTENT_NAME_KEY) != FAQ_INTENT
+            or intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) < (self.config["topic_probability"])
+        ):
+            return False
+        in_report_words = {i for span in spans for i in range(span.start, span.end)}
+        return len(in_report_words) < self.config["max_report_share"] * length
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
@@ -126,8 +147,12 @@ class ReportTermsDetector(GraphComponent):
             # ("a herniated disc at L5/S1") writes one report word, not two
             terms = [t for t in terms if t not in parts_of_levels(spans)]
             intent = intent_of(message)
-            if intent in KEEP_INTENTS or not self.is_report_language(
-                terms, outer_terms(spans), any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
+            if (
+                intent in KEEP_INTENTS
+                or self.is_topic_question(message, spans, len(doc))
+                or not self.is_report_language(
+                    terms, outer_terms(spans), any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
+                )
             ):
                 continue
             logger.debug(

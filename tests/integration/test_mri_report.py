@@ -74,3 +74,16 @@ def test_the_share_of_report_messages_answered_with_their_words(chat):
             explained += f"**{GLOSSARY.terms[term].term}**" in text or f'"{term}"' in payloads
     print(f"\nreport words explained or offered: {explained}/{expected}")
     assert explained >= 0.9 * expected
+
+
+def test_a_topic_question_that_mentions_a_report_gets_the_topic_answer(chat):
+    """A patient's story naming a finding or two is asking the catalog question, not pasting a
+    report: the answer, not the words."""
+    replies = conversation(
+        chat,
+        "I'm 36 and my back has hurt since spring. My scan shows an extrusion at L4-L5 contacting"
+        " the nerve root. What is the usual treatment for a disc extrusion?",
+    )
+    text = " ".join(r.get("text", "") for r in replies)
+    assert "is usually treated with conservative care first" in text
+    assert not text.startswith("Here is what these words mean")

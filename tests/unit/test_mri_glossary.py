@@ -80,10 +80,9 @@ def test_every_expected_word_of_the_report_messages_is_recognised(nlp, message):
     assert set(message["expect_terms"]) <= found(nlp, message["text"])
 
 
-def detect(nlp, text: str, intent: str = "faq") -> Message:
-    message = Message(
-        data={"text": text.lower(), SPACY_DOCS["text"]: nlp(text.lower()), "intent": {"name": intent}}
-    )
+def detect(nlp, text: str, intent: str = "faq", confidence: float = 0.0) -> Message:
+    parsed = {"name": intent, "confidence": confidence}
+    message = Message(data={"text": text.lower(), SPACY_DOCS["text"]: nlp(text.lower()), "intent": parsed})
     [processed] = ReportTermsDetector(ReportTermsDetector.get_default_config()).process([message])
     return processed
 
@@ -105,6 +104,19 @@ def test_asking_what_two_report_words_mean_is_report_language_but_one_word_is_a_
     )
     for one_word in ("what does foraminal stenosis mean", "what does disc desiccation mean"):
         assert detect(nlp, one_word).get("intent")["name"] == "faq", one_word
+
+
+def test_a_confident_topic_question_that_mentions_its_report_keeps_its_answer(nlp):
+    story = (
+        "I'm 36 and my back has hurt since spring. My scan shows an extrusion at L4-L5 contacting the"
+        " nerve root. What is the usual treatment for a disc extrusion?"
+    )
+    assert detect(nlp, story, confidence=0.9).get("intent")["name"] == "faq"
+    assert detect(nlp, story, confidence=0.5).get("intent")["name"] == "explain_report"  # unsure: the words
+    pasted = (
+        "L4-L5: disc extrusion contacting the traversing L5 nerve root, mild foraminal narrowing. Treatment?"
+    )
+    assert detect(nlp, pasted, confidence=0.9).get("intent")["name"] == "explain_report"
 
 
 def test_an_emergency_keeps_its_reply_whatever_the_report_says(nlp):
