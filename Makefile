@@ -104,7 +104,7 @@ test-unit: $(VENV)/.installed ## Unit tests: actions, components, tools, data co
 test-integration: $(MODEL) $(WEBCHAT) ## Integration tests over the real servers: REST, channels, browser, shell, handoff
 	$(PY) -m pytest -q tests/integration
 
-bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds training, ~5 min)
+bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds both pipelines, today's and the one before #10, trained and parsed side by side, ~20 min)
 	$(PY) -m tools.bench $(ARGS)
 
 # py-spy profiles a Rasa server under load; a benchmark tool only, so it is not in requirements.lock.

@@ -22,12 +22,13 @@ DIET's `emergency` or `crisis` stands only when this model, too, gives it `safet
 otherwise the message is read as above. The two models learn from different features, and in
 every safety corpus and the real questions, each DIET-only alarm this model did not back was a
 false one ("I hurt my knee and heard a pop", "I have TMJ, is it curable?"), while all the true
-ones DIET alone caught had its backing. An alarm it does not back goes to the classifiers' next
-intent, as when the RedFlagDetector contradicts one ("my cat can't jump": out of scope), and an
-FAQ answer or fallback is then read as above. An alarm with red-flag words does not depend on either:
-the RedFlagDetector, after this component, fires on those. Every other intent (personal advice,
-out of scope, chit-chat) is left as it is, and the components after it (OutsideCatalogGuard,
-RedFlagDetector, ReportTermsDetector) still overrule it.
+ones DIET alone caught had its backing. An alarm it does not back is decided by this model
+without its safety labels: its most probable label if probable enough ("my cat can't jump
+anymore": out of scope), else as an FAQ question above. (DIET's next intent after the alarm was
+often a chit-chat one, "thanks" for a long letter about back pain.) An alarm with red-flag words
+does not depend on either: the RedFlagDetector, after this component, fires on those. Every other
+intent (personal advice, out of scope, chit-chat) is left as it is, and the components after it
+(OutsideCatalogGuard, RedFlagDetector, ReportTermsDetector) still overrule it.
 
 Measured on the real patients' questions of the dev set, the held-out questions and the blind
 safety corpora (README, Evaluation): it halves the confident wrong answers on real questions at
@@ -50,7 +51,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
-from runtime.nlu.intents import SAFETY_INTENTS, answer_topic, demote_safety_intents, fall_back, intent_of
+from runtime.nlu.intents import (
+    SAFETY_INTENTS,
+    answer_topic,
+    demote_safety_intents,
+    fall_back,
+    force_intent,
+    intent_of,
+)
 from runtime.nlu.sentence_encoder import BUNDLED_SHA256, checked_encoder
 from runtime.parse_data import FALLBACK_INTENT, FAQ_INTENT, RESPONSE_SELECTOR, topic_of_key
 
@@ -110,6 +118,7 @@ class EmbeddingTopicChoice(GraphComponent):
         """Which labels are FAQ topics, and which were ruled on before this component."""
         self.is_topic = np.array([label.startswith(TOPIC_PREFIX) for label in self.labels], dtype=bool)
         self.is_ruled_on = np.array([label in self.config["ruled_on"] for label in self.labels], dtype=bool)
+        self.is_safety = np.array([label in SAFETY_INTENTS for label in self.labels], dtype=bool)
 
     @classmethod
     def create(
@@ -177,10 +186,14 @@ class EmbeddingTopicChoice(GraphComponent):
             if intent in SAFETY_INTENTS:
                 if self.agrees(intent, probabilities):
                     continue
-                demote_safety_intents(message)  # to the classifiers' next intent, as the
-                intent = intent_of(message)  # RedFlagDetector does for an alarm it contradicts
-                if intent not in (FAQ_INTENT, FALLBACK_INTENT):
-                    continue
+                demote_safety_intents(message)
+                probabilities = np.where(self.is_safety, 0.0, probabilities)
+                probabilities /= probabilities.sum() or 1.0
+                best = int(probabilities.argmax())
+                if not self.is_topic[best] and probabilities[best] >= self.config["min_probability"]:
+                    force_intent(message, self.labels[best], float(probabilities[best]))  # "my cat
+                    continue  # can't jump anymore": out of scope
+                intent = intent_of(message)
             best = int(probabilities.argmax())
             label, probability = self.labels[best], float(probabilities[best])
             if self.is_topic[best] and probability >= self.config["min_probability"]:

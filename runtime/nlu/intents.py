@@ -1,5 +1,5 @@
 """Reading and overriding the intent of a parsed message, for the components that have the last
-word on it (FaqConfidenceGuard, EmbeddingTopicChoice, RedFlagDetector, ReportTermsDetector)."""
+word on it (EmbeddingTopicChoice, RedFlagDetector, ReportTermsDetector)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ def intent_of(message: Message) -> Optional[str]:
     return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
 
-def force_intent(message: Message, intent: str) -> None:
-    """The intent at full confidence, first in the ranking; the classifiers' ranking follows."""
-    forced = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+def force_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
+    """The intent (at full confidence unless said), first in the ranking; the classifiers'
+    ranking follows."""
+    forced = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != intent]
     message.data[INTENT] = forced
     message.data[INTENT_RANKING_KEY] = [forced, *ranking]

@@ -9,7 +9,7 @@ callback; `action_answer_faq` gives exactly that for an own-case question.
 So DIET's `personal_advice` stands only when the spaCy pipeline marked a personal verdict
 (data/safety/red_flags.yml, `personal_verdict`: "should I have the surgery", "how many mg",
 "is my scan bad"). Otherwise the message becomes a `faq` question at the ResponseSelector's
-confidence, and the FallbackClassifier and FaqConfidenceGuard after this component decide, as
+confidence, and the FallbackClassifier and EmbeddingTopicChoice after this component decide, as
 for any question, between the answer and "Did you mean ...?".
 """
 

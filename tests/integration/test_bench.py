@@ -17,7 +17,7 @@ KEYS = {
     "warm_up",
     "rest",
     "peak_rss_mb",
-    "training",
+    "pipeline_cost",
     "targets",
     "errors_total",
 }

@@ -96,14 +96,13 @@ def test_a_safety_intent_the_meaning_backs_stands(choice, text, intent):
 
 
 @pytest.mark.parametrize("intent", ["emergency", "crisis"])
-def test_a_safety_intent_the_meaning_does_not_back_goes_to_the_next_intent(choice, intent):
+def test_a_safety_intent_the_meaning_does_not_back_is_decided_by_meaning(choice, intent):
     message = parsed("how long is recovery after a discectomy", {"name": intent, "confidence": 0.9})
-    message.data["intent_ranking"].insert(1, {"name": "faq", "confidence": 0.05})
     [message] = choice.process([message])
-    assert message.get("intent")["name"] == "faq"  # then read as any FAQ answer: by meaning
+    assert message.get("intent")["name"] == "faq"
     assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
     [message] = choice.process([parsed("could you book a taxi for me", {"name": intent, "confidence": 0.9})])
-    assert message.get("intent") == {"name": "greet", "confidence": 0.1}
+    assert message.get("intent")["name"] == "out_of_scope"  # not DIET's next intent, greet
 
 
 def test_personal_advice_is_ruled_on_before_and_left_out_of_the_vote(tmp_path):

@@ -29,7 +29,6 @@ from support.strategies import json_values, texts
 
 from runtime.mri_glossary import load_glossary
 from runtime.nlu.embedding_topic_choice import EmbeddingTopicChoice
-from runtime.nlu.faq_confidence_guard import FaqConfidenceGuard
 from runtime.nlu.intents import SAFETY_INTENTS
 from runtime.nlu.other_questions import OtherQuestionsFinder
 from runtime.nlu.question_focus import MAX_QUESTIONS, questions
@@ -116,7 +115,7 @@ def classified(draw: st.DrawFn, text_strategy: st.SearchStrategy[str] = TEXTS) -
 
 
 odd_confidences = st.one_of(confidences, st.none(), st.just(math.nan), st.just(math.inf), st.just(-1.0))
-# `faq` half the time: the FaqConfidenceGuard reads the ResponseSelector's output only for it
+# `faq` half the time: the EmbeddingTopicChoice reads the ResponseSelector's output only for it
 intent_names = st.just("faq") | st.sampled_from(INTENTS)
 odd_intents = st.one_of(
     st.none(),
@@ -276,7 +275,6 @@ def topic_choice(tmp_path_factory) -> EmbeddingTopicChoice:
     return trained_and_loaded(EmbeddingTopicChoice, tmp_path_factory.mktemp("storage"), *first_examples(2))
 
 
-GUARD = FaqConfidenceGuard(FaqConfidenceGuard.get_default_config())
 RED_FLAGS = RedFlagDetector()
 REPORT_TERMS = ReportTermsDetector(ReportTermsDetector.get_default_config())
 FALLBACK = FallbackClassifier(
@@ -335,21 +333,6 @@ def test_rasa_spacy_nlp_raises_on_a_lone_surrogate(spacy_nlp) -> None:
 
 
 # --- Each component on its own -----------------------------------------------------------------
-
-
-@given(classified())
-def test_faq_confidence_guard_keeps_a_valid_parse(data: dict[str, Any]) -> None:
-    [message] = GUARD.process([message_of(data)])
-    after = parse_of(message)
-    assert_valid_parse(after)
-    assert after["intent"]["name"] in (data["intent"]["name"], "nlu_fallback")
-    assert_serialisable(message)
-
-
-@given(odd_parses())
-def test_faq_confidence_guard_never_raises_on_odd_parse_data(data: dict[str, Any]) -> None:
-    [message] = GUARD.process([message_of(data)])
-    assert_written_parts_valid(data, parse_of(message))
 
 
 @given(classified(SPACY_TEXTS))
@@ -424,7 +407,7 @@ def test_the_pipeline_after_the_classifiers_keeps_a_valid_parse(
     spacy_nlp, other_questions_finder, topic_choice, data: dict[str, Any]
 ) -> None:
     message = message_of(data, spacy_nlp)
-    for component in (other_questions_finder, FALLBACK, GUARD, topic_choice, RED_FLAGS, REPORT_TERMS):
+    for component in (other_questions_finder, FALLBACK, topic_choice, RED_FLAGS, REPORT_TERMS):
         [message] = component.process([message])
     after = parse_of(message)
     event(f"intent {after['intent']['name']}")  # --hypothesis-show-statistics: what the examples reached

@@ -82,5 +82,5 @@ def accuracy(predicted: Sequence[str], expected: Sequence[str]) -> float:
     )
 
 
-def ratio(a: float | None, b: float | None) -> float | None:
-    return round(a / b, 1) if a and b else None
+def ratio(a: float | None, b: float | None, digits: int = 1) -> float | None:
+    return round(a / b, digits) if a and b else None

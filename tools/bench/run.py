@@ -10,8 +10,10 @@ tracker store in a temporary directory, no handoff notifiers):
   button from the previous answer, thanks), every reply checked against the expected answer text;
 - the level below the heaviest again while the handoff database is locked by another process and
   other conversations keep asking for a person: its p95 against the unlocked run's (issue #11);
-- cold start (servers started -> first answered message), training time (--train-time), peak RSS
-  of the Rasa server and the action server, and the model file size.
+- cold start (servers started -> first answered message), peak RSS of the Rasa server and the
+  action server, and the model file size;
+- with --train-time, the pipeline's cost beside the one before issue #10 (tools/bench/
+  pipeline_cost.py): both trained from scratch and parsing the same questions, as ratios.
 
 Prints one table with PASS/FAIL lines for the targets (the targets are not assertions) and writes
 reports/bench.json. The exit status is 1 only when a reply was wrong or missing.
@@ -45,9 +47,9 @@ from tools.bench.conversations import load_responses
 from tools.bench.load import FULL_LEVELS, HOST, SMOKE_LEVELS, Level, first_answer, run_level, warm_up
 from tools.bench.locked_store import measure_locked_store
 from tools.bench.parse_latency import measure_parse
+from tools.bench.pipeline_cost import measure_pipeline_cost
 from tools.bench.processes import cpu_seconds, peak_rss_mb, pids_listening_on
 from tools.bench.table import table, target_lines
-from tools.bench.training import measure_training
 
 # --- The run --------------------------------------------------------------------------------------
 
@@ -141,7 +143,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a few seconds of load (1 and 5 concurrent)")
     parser.add_argument(
-        "--train-time", action="store_true", help="also time a forced training (minutes; not with --smoke)"
+        "--train-time",
+        action="store_true",
+        help="also train and parse with today's pipeline and the one before #10, side by side (~20 min)",
     )
     parser.add_argument("--out", type=Path, default=Path("reports/bench.json"))
     return parser.parse_args(argv)
@@ -173,10 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Starting the servers and sending conversations ...", file=sys.stderr, flush=True)
     result.update(measure_servers(SMOKE_LEVELS if args.smoke else FULL_LEVELS))
     if args.train_time and not args.smoke:
-        print("Timing a forced training (several minutes) ...", file=sys.stderr, flush=True)
-        result["training"] = measure_training()
+        print("Training and parsing with both pipelines (about 20 minutes) ...", file=sys.stderr, flush=True)
+        result["pipeline_cost"] = measure_pipeline_cost()
     else:
-        result["training"] = {"seconds": None, "error": "skipped (--smoke)" if args.smoke else None}
+        result["pipeline_cost"] = {"error": "skipped (--smoke)" if args.smoke else None}
     result["errors_total"] = (
         result["warm_up"]["errors"]
         + sum(r["errors"] for r in result["rest"])

@@ -14,6 +14,8 @@ TARGET_THROUGHPUT_MSG_S = 50.0
 TARGET_THROUGHPUT_CONCURRENCY = 50
 TARGET_COLD_START_S = 30.0
 TARGET_LOCKED_P95_RATIO = 2.0
+TARGET_PIPELINE_PARSE_P95_RATIO = 2.0  # issue #10: against the pipeline before it
+TARGET_PIPELINE_TRAINING_RATIO = 1.0
 
 
 def target_lines(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,6 +58,15 @@ def target_lines(result: dict[str, Any]) -> list[dict[str, Any]]:
         name = f"REST p95 with the handoff store locked <= {TARGET_LOCKED_P95_RATIO:g}x unlocked"
         shown = f"{ratio}x ({locked['p95_ms']} vs {locked['unlocked_p95_ms']} ms, {locked['errors']} errors)"
         lines.append(check(name, ratio, None if ratio is None else ratio <= TARGET_LOCKED_P95_RATIO, shown))
+    cost = result.get("pipeline_cost") or {}
+    for key, target, what in (
+        ("parse_p95_ratio", TARGET_PIPELINE_PARSE_P95_RATIO, "NLU parse p95"),
+        ("training_ratio", TARGET_PIPELINE_TRAINING_RATIO, "training time"),
+    ):
+        value = cost.get(key)
+        name = f"{what} <= {target:g}x the pipeline before #10"
+        shown = f"{value}x" if value is not None else cost.get("error") or "not measured (--train-time)"
+        lines.append(check(name, value, None if value is None else value <= target, shown))
     cold = result["cold_start_s"]
     name = f"cold start <= {TARGET_COLD_START_S:g} s"
     lines.append(check(name, cold, False if cold is None else cold <= TARGET_COLD_START_S, f"{cold} s"))
@@ -72,6 +83,29 @@ def cpu_cell(level: dict[str, Any]) -> str:
     if cpu.get("rasa_server") is None:
         return "-"
     return f"{cpu['rasa_server']:.0f}+{cpu.get('action_server') or 0:.0f}"
+
+
+def cost_rows(cost: dict[str, Any]) -> list[str]:
+    """Both pipelines' training time and parse latency, side by side (--train-time)."""
+    if not cost.get("parse"):
+        return []
+    rows = [
+        "",
+        f"{'Pipelines side by side (' + str(cost['questions']) + ' held-out and real questions)':<52}"
+        f"{'train s':>9}{'p50 ms':>9}{'p95 ms':>9}",
+    ]
+    lines = [
+        (name, cost["training_s"][name], parse["p50_ms"], parse["p95_ms"])
+        for name, parse in cost["parse"].items()
+    ]
+    lines.append(
+        (
+            "now / before #10",
+            *(f"{cost[k]}x" for k in ("training_ratio", "parse_p50_ratio", "parse_p95_ratio")),
+        )
+    )
+    rows += [f"  {name:<50}" + "".join(f"{fmt(v):>9}" for v in values) for name, *values in lines]
+    return rows
 
 
 def table(result: dict[str, Any]) -> str:
@@ -102,21 +136,15 @@ def table(result: dict[str, Any]) -> str:
             f"{fmt(r['p95_ms']):>9}{fmt(r['p99_ms']):>9}{r['throughput_msg_s']:>8}{cpu_cell(r):>12}"
         )
     rows.append("  (CPU ms/msg: Rasa server + action server; one server process uses at most one core)")
-    train = result["training"]
-    train_text = (
-        f"{train['seconds']} s"
-        if train.get("seconds") is not None
-        else train.get("error") or "not measured (python -m tools.bench --train-time)"
-    )
     memory = result["peak_rss_mb"]
     rows += [
         "",
         f"  {'Cold start (servers started -> first answer)':<48}{fmt(result['cold_start_s'], ' s')}",
-        f"  {'Training time (rasa train --force)':<48}{train_text}",
         f"  {'Peak RSS, Rasa server':<48}{fmt(memory['rasa_server']['peak_mb'], ' MB')}",
         f"  {'Peak RSS, action server':<48}{fmt(memory['action_server']['peak_mb'], ' MB')}",
         f"  {'Model file':<48}{result['model']['size_mb']} MB",
         f"  {'Model load in-process (Agent.load)':<48}{parse['model_load_s']} s",
+        *cost_rows(result.get("pipeline_cost") or {}),
         "",
         "Targets",
     ]

@@ -1,5 +1,5 @@
 """The assistant's held-out predictions through the real runtime parse (`Agent.parse_message`):
-the whole NLU pipeline, FallbackClassifier, FaqConfidenceGuard and RedFlagDetector included."""
+the whole NLU pipeline, FallbackClassifier, EmbeddingTopicChoice and RedFlagDetector included."""
 
 from __future__ import annotations
 

@@ -194,7 +194,7 @@ def summary_markdown(results: Results) -> str:
         "## Assistant vs baseline on the held-out questions",
         "",
         "The assistant is measured through the runtime parse (`Agent.parse_message`: fallback, "
-        "FaqConfidenceGuard and RedFlagDetector included); a fallback counts as not answered. "
+        "EmbeddingTopicChoice and RedFlagDetector included); a fallback counts as not answered. "
         "The baseline is TF-IDF nearest neighbour over the training questions "
         f"(similarity threshold {a.baseline_threshold:.2f}, chosen by leave-one-out on the training data"
         + (f", where it scores {a.baseline_loo_accuracy:.3f}" if a.baseline_loo_accuracy is not None else "")
