@@ -1,4 +1,4 @@
-"""Rasa's RedisLockStore with its read-modify-write steps made atomic.
+"""Rasa's RedisLockStore with its read-modify-write steps made atomic, and Redis restarts waited for.
 
 Rasa keeps each conversation's ticket lock as one JSON value in Redis and changes it by reading
 it, changing it in the process and writing it back. Two Rasa servers that do this at the same
@@ -8,26 +8,56 @@ messages are processed at once, so a turn is lost from the tracker store. Here e
 (issuing a ticket, dropping expired ones, finishing one) runs under a short Redis mutex of the
 conversation; everything else is Rasa's.
 
+A step that cannot reach Redis (a restart: connection refused) is tried again every
+RETRY_PAUSE_S, without blocking the server, for LOCK_STORE_RETRY_SECONDS, as the tracker store
+waits for PostgreSQL (runtime/tracker_store.py); then its error goes up and the channel tells
+the user to send the message again (runtime/channels/inbound.py). Without it every message of a
+3 s Redis restart got that reply, and a person resending once a second could use up their
+patience just before Redis was back (`tests/cluster/test_outages.py`, flaky).
+
 `LOCK_STORE_TYPE=runtime.lock_store.AtomicRedisLockStore` in the environment (endpoints.yml);
 same settings as Rasa's `type: redis`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import TypeVar
 
-from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore, TicketLock
 from rasa.utils.endpoints import EndpointConfig
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from runtime import settings
+
+logger = logging.getLogger(__name__)
+Result = TypeVar("Result")
 
 # A step takes a millisecond or two; the mutex expires by itself if its holder dies.
 MUTEX_TIMEOUT_S = 5.0
 MUTEX_WAIT_S = 10.0
+RETRY_PAUSE_S = 0.5
+# Tried at least this often whatever the clock says: on a starved CPU a few slow tries must not
+# use up the time before Redis had a chance to come back.
+MIN_TRIES = 4
+
+
+def unreachable(error: Exception) -> bool:
+    """Redis could not be reached: nothing was changed, the step can run again. (Rasa wraps the
+    errors of issuing a ticket in its LockError; a timeout is not retried, it may have written.)"""
+    return isinstance(error, RedisConnectionError) or (
+        isinstance(error, LockError) and isinstance(error.__context__, RedisConnectionError)
+    )
 
 
 class AtomicRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)
+        self.retry_seconds = float(settings.get("LOCK_STORE_RETRY_SECONDS"))
 
     @contextmanager
     def exclusive(self, conversation_id: str) -> Iterator[None]:
@@ -49,3 +79,39 @@ class AtomicRedisLockStore(RedisLockStore):
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         with self.exclusive(conversation_id):
             super().cleanup(conversation_id, ticket_number)
+
+    async def retried(self, step: Callable[[], Awaitable[Result]]) -> Result:
+        """The step, again while Redis cannot be reached, for at least MIN_TRIES tries and
+        `retry_seconds`; then its error."""
+        deadline = time.monotonic() + self.retry_seconds
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                return await step()
+            except Exception as error:
+                if not unreachable(error) or (tries >= MIN_TRIES and time.monotonic() >= deadline):
+                    raise
+                logger.warning("Lock store unreachable (%s); retrying", type(error).__name__)
+                await asyncio.sleep(RETRY_PAUSE_S)
+
+    @asynccontextmanager
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncIterator[TicketLock]:
+        """Rasa's, each of its steps retried apart: a ticket is issued once, whatever failed after."""
+
+        async def issue() -> int:
+            return self.issue_ticket(conversation_id, lock_lifetime)
+
+        ticket = await self.retried(issue)
+
+        async def cleanup() -> None:
+            self.cleanup(conversation_id, ticket)
+
+        try:
+            yield await self.retried(
+                lambda: self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            )
+        finally:
+            await self.retried(cleanup)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from support.channel_fakes import NOTIFICATION_SECRET
 from support.http import Receiver, free_port
 
+from runtime.settings import ROOT
 from tools.bench.conversations import load_responses
 from tools.cluster.topology import Cluster, running
 
@@ -24,12 +26,22 @@ def notification_receiver() -> Iterator[Receiver]:
     running_receiver.close()
 
 
+KEPT_LOGS = ROOT / "var" / "cluster" / "test-logs"
+
+
 @pytest.fixture(scope="session")
-def cluster_folder() -> Iterator[Path]:
+def cluster_folder(request: pytest.FixtureRequest) -> Iterator[Path]:
     """Not under pytest's temporary folder: every pytest session on the machine sets that to
-    mode 0700, and PostgreSQL, which runs as its own account, would lose its data directory."""
+    mode 0700, and PostgreSQL, which runs as its own account, would lose its data directory.
+    After a failure the servers' logs are kept (a flake is otherwise gone with its evidence)."""
     folder = Path(tempfile.mkdtemp(prefix="spine-cluster-test-"))
     yield folder
+    if request.session.testsfailed and (folder / "log").is_dir():
+        kept = KEPT_LOGS / time.strftime("%Y%m%d-%H%M%S")
+        shutil.copytree(folder / "log", kept, dirs_exist_ok=True)
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"The cluster's logs: {kept}")
     shutil.rmtree(folder, ignore_errors=True)
 
 

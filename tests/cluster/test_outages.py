@@ -1,7 +1,7 @@
 """Outages: PostgreSQL or Redis stopped for real and started again while users talk. A user gets
-an answer (the tracker store retries) or a clear "send it again" reply, never an empty one or an
-error page; afterwards both Rasa servers answer without being restarted. What the users saw is
-written to reports/cluster/outages.json."""
+an answer (the tracker and lock stores retry) or a clear "send it again" reply, never an empty
+one or an error page; afterwards both Rasa servers answer without being restarted. What the
+users saw is written to reports/cluster/outages.json."""
 
 from __future__ import annotations
 
