@@ -67,7 +67,7 @@ cluster-stop: ## Stop exactly what `make cluster` started
 shell: $(MODEL) ## Chat in the terminal (rasa shell with the action server running)
 	$(PY) -m tools.shell
 
-test: lint audit test-unit validate eval-fast test-stories test-integration soak ## Run the whole suite (make test-cluster: the cluster, apart)
+test: lint audit test-unit validate eval-fast test-stories test-integration test-cluster soak ## Run the whole suite
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -132,10 +133,22 @@ class SentenceEncoder:
         return np.stack([self.encode(text) for text in texts])
 
 
+_LOADED: weakref.WeakSet[SentenceEncoder] = weakref.WeakSet()
+
+
 @lru_cache(maxsize=2)
 def load_encoder(model_dir: str) -> SentenceEncoder:
     """One encoder per folder and process."""
-    return SentenceEncoder(Path(model_dir))
+    encoder = SentenceEncoder(Path(model_dir))
+    _LOADED.add(encoder)
+    return encoder
+
+
+def forget_encoded_texts() -> None:
+    """Empties the text cache of every encoder of this process: a benchmark that parses one text
+    with two models (tools/bench/pipeline_cost.py) times each model's own encoding."""
+    for encoder in list(_LOADED):
+        encoder.encode.cache_clear()
 
 
 def configured_model_dir(configured: str | None) -> Path:

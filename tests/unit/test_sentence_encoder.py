@@ -8,7 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from runtime.nlu.sentence_encoder import BUNDLED_SHA256, bundled_model_dir, load_encoder, weights_sha256
+from runtime.nlu.sentence_encoder import (
+    BUNDLED_SHA256,
+    bundled_model_dir,
+    forget_encoded_texts,
+    load_encoder,
+    weights_sha256,
+)
 
 REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "minilm_reference.json").read_text())["vectors"]
 
@@ -51,3 +57,11 @@ def test_other_weights_than_the_configured_ones_are_refused(tmp_path):
 def test_a_lone_surrogate_is_read_as_a_question_mark(encoder):
     """A JSON body can carry "\\ud800"; the Rust tokenizer cannot take it."""
     assert float(encoder.encode("what is a disc\ud800") @ encoder.encode("what is a disc?")) > 0.9999
+
+
+def test_a_benchmark_can_make_every_encoder_forget_the_texts_it_encoded(encoder):
+    vector = encoder.encode("how long is recovery after a discectomy")
+    assert encoder.encode.cache_info().currsize > 0
+    forget_encoded_texts()
+    assert encoder.encode.cache_info().currsize == 0
+    assert np.array_equal(encoder.encode("how long is recovery after a discectomy"), vector)

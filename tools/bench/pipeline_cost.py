@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from runtime.nlu.sentence_encoder import forget_encoded_texts
 from runtime.settings import ROOT
 from tools.bench.load import percentiles
 from tools.bench.parse_latency import PARSE_WARMUP, ratio, timed
@@ -53,6 +54,7 @@ def measure_pipeline_cost() -> dict[str, Any]:
             latencies: dict[str, list[float]] = {name: [] for name in parsers}
             for text in texts:  # alternating, one question at a time
                 for name, parse in parsers.items():
+                    forget_encoded_texts()  # the models share the encoder; each pays for its own
                     [ms], _ = timed(parse, [text])
                     latencies[name].append(ms)
         finally:
