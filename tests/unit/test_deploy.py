@@ -17,13 +17,14 @@ import yaml
 from runtime.action_server import OPEN_PATHS
 from runtime.settings import ROOT, read_env_file
 from tools import servers
-from tools.cluster.topology import cluster_settings, plan
+from tools.cluster.topology import ONE_CORE_PER_PROCESS, cluster_settings, plan
 
 DEPLOY = ROOT / "deploy"
 RASA_PORT, ACTION_PORT = "5005", "5055"
 # Read by Rasa itself (tracker store pool, lock lifetime), not by the project's settings.
 RASA_OWN_SETTINGS = {"SQL_POOL_SIZE", "SQL_MAX_OVERFLOW", "TICKET_LOCK_LIFETIME"}
-DOCUMENTED = set(read_env_file(ROOT / ".env.example")) | RASA_OWN_SETTINGS
+THREAD_SETTINGS = set(ONE_CORE_PER_PROCESS)  # OpenBLAS's and TensorFlow's own
+DOCUMENTED = set(read_env_file(ROOT / ".env.example")) | RASA_OWN_SETTINGS | THREAD_SETTINGS
 
 
 def instructions(dockerfile: str) -> dict[str, list[str]]:
