@@ -183,22 +183,22 @@ class EmbeddingTopicChoice(GraphComponent):
             if intent not in (FAQ_INTENT, FALLBACK_INTENT, *SAFETY_INTENTS) or not isinstance(text, str):
                 continue
             probabilities = self.probabilities(text)
-            if intent in SAFETY_INTENTS:
+            alarm_not_backed = intent in SAFETY_INTENTS
+            if alarm_not_backed:
                 if self.agrees(intent, probabilities):
                     continue
                 demote_safety_intents(message)
+                intent = intent_of(message)
                 probabilities = np.where(self.is_safety, 0.0, probabilities)
                 probabilities /= probabilities.sum() or 1.0
-                best = int(probabilities.argmax())
-                if not self.is_topic[best] and probabilities[best] >= self.config["min_probability"]:
-                    force_intent(message, self.labels[best], float(probabilities[best]))  # "my cat
-                    continue  # can't jump anymore": out of scope
-                intent = intent_of(message)
             best = int(probabilities.argmax())
             label, probability = self.labels[best], float(probabilities[best])
-            if self.is_topic[best] and probability >= self.config["min_probability"]:
+            probable = probability >= self.config["min_probability"]
+            if self.is_topic[best] and probable:
                 logger.debug("Topic by meaning: %s (%.2f)", label, probability)
                 answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
+            elif alarm_not_backed and probable:  # "my cat can't jump anymore": out of scope
+                force_intent(message, label, probability)
             else:
                 logger.debug("No topic by meaning (%s %.2f): did you mean", label, probability)
                 if intent != FALLBACK_INTENT:

@@ -127,9 +127,11 @@ class ReportTermsDetector(GraphComponent):
     def is_topic_question(self, message: Message, spans: List[Span], length: int) -> bool:
         """An FAQ answer at `topic_probability` whose report words are a small part of it."""
         intent = message.get(INTENT) or {}
-        if (
-            intent.get(INTENT_NAME_KEY) != FAQ_INTENT
-            or intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) < (self.config["topic_probability"])
+        confidence = intent.get(PREDICTED_CONFIDENCE_KEY)
+        # written as "not probable enough" so that a missing, None or NaN confidence is not
+        # (a None raised here: found by tests/unit/test_fuzz_components.py)
+        if intent.get(INTENT_NAME_KEY) != FAQ_INTENT or not (
+            isinstance(confidence, (int, float)) and confidence >= self.config["topic_probability"]
         ):
             return False
         in_report_words = {i for span in spans for i in range(span.start, span.end)}

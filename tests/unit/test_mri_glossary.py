@@ -80,7 +80,7 @@ def test_every_expected_word_of_the_report_messages_is_recognised(nlp, message):
     assert set(message["expect_terms"]) <= found(nlp, message["text"])
 
 
-def detect(nlp, text: str, intent: str = "faq", confidence: float = 0.0) -> Message:
+def detect(nlp, text: str, intent: str = "faq", confidence: float | None = 0.0) -> Message:
     parsed = {"name": intent, "confidence": confidence}
     message = Message(data={"text": text.lower(), SPACY_DOCS["text"]: nlp(text.lower()), "intent": parsed})
     [processed] = ReportTermsDetector(ReportTermsDetector.get_default_config()).process([message])
@@ -113,6 +113,7 @@ def test_a_confident_topic_question_that_mentions_its_report_keeps_its_answer(nl
     )
     assert detect(nlp, story, confidence=0.9).get("intent")["name"] == "faq"
     assert detect(nlp, story, confidence=0.5).get("intent")["name"] == "explain_report"  # unsure: the words
+    assert detect(nlp, story, confidence=None).get("intent")["name"] == "explain_report"
     pasted = (
         "L4-L5: disc extrusion contacting the traversing L5 nerve root, mild foraminal narrowing. Treatment?"
     )

@@ -31,8 +31,8 @@ SQL_POOL_SIZE, SQL_MAX_OVERFLOW = "10", "20"
 TICKET_LOCK_LIFETIME = "30"
 # One process, one core: the NumPy (OpenBLAS) and TensorFlow thread pools of a Rasa server are
 # held to one thread, so that N servers on N cores do not fight over them. On 2 cores, two
-# instances then answer 2.11x the messages of one (was 1.56x, a lone server's threads already
-# taking both cores), and 7 % more in all (make bench-cluster, README).
+# instances then answer 1.76-2.11x the messages of one (was 1.56x, a lone server's threads
+# already taking both cores; make bench-cluster, README).
 ONE_CORE_PER_PROCESS = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
