@@ -21,21 +21,18 @@ same settings as Rasa's `type: redis`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import TypeVar
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore, TicketLock
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from runtime import settings
+from runtime.retry import StoreRetry
 
 logger = logging.getLogger(__name__)
-Result = TypeVar("Result")
 
 # A step takes a millisecond or two; the mutex expires by itself if its holder dies.
 MUTEX_TIMEOUT_S = 5.0
@@ -57,7 +54,14 @@ def unreachable(error: Exception) -> bool:
 class AtomicRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)
-        self.retry_seconds = float(settings.get("LOCK_STORE_RETRY_SECONDS"))
+        self.retried = StoreRetry(
+            "Lock store",
+            unreachable,
+            logger,
+            seconds=float(settings.get("LOCK_STORE_RETRY_SECONDS")),
+            pause=RETRY_PAUSE_S,
+            min_tries=MIN_TRIES,
+        )
 
     @contextmanager
     def exclusive(self, conversation_id: str) -> Iterator[None]:
@@ -79,21 +83,6 @@ class AtomicRedisLockStore(RedisLockStore):
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         with self.exclusive(conversation_id):
             super().cleanup(conversation_id, ticket_number)
-
-    async def retried(self, step: Callable[[], Awaitable[Result]]) -> Result:
-        """The step, again while Redis cannot be reached, for at least MIN_TRIES tries and
-        `retry_seconds`; then its error."""
-        deadline = time.monotonic() + self.retry_seconds
-        tries = 0
-        while True:
-            tries += 1
-            try:
-                return await step()
-            except Exception as error:
-                if not unreachable(error) or (tries >= MIN_TRIES and time.monotonic() >= deadline):
-                    raise
-                logger.warning("Lock store unreachable (%s); retrying", type(error).__name__)
-                await asyncio.sleep(RETRY_PAUSE_S)
 
     @asynccontextmanager
     async def lock(

@@ -16,12 +16,10 @@ an empty conversation in memory, and the channel tells the user (runtime/channel
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -31,9 +29,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
 from runtime import settings
+from runtime.retry import StoreRetry
 
 logger = logging.getLogger(__name__)
-Result = TypeVar("Result")
 RETRY_PAUSE_SECONDS = 0.5
 
 CANCEL_ACTION = "action_cancel_callback"
@@ -87,18 +85,9 @@ def answers_to_forget(events: list[tuple[Any, dict[str, Any]]]) -> Iterator[tupl
             yield row, {**data, "text": REMOVED, "data": {}}
 
 
-async def retried(call: Callable[[], Awaitable[Result]], seconds: float) -> Result:
-    """The call, again every RETRY_PAUSE_SECONDS while the database cannot be reached, for at
-    most `seconds`; then its error."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return await call()
-        except OperationalError as error:
-            if time.monotonic() >= deadline:
-                raise
-            logger.warning("Tracker store unreachable (%s); retrying", type(error.orig).__name__)
-            await asyncio.sleep(RETRY_PAUSE_SECONDS)
+def unreachable(error: Exception) -> bool:
+    """The database could not be reached (or went away): SQLAlchemy's OperationalError."""
+    return isinstance(error, OperationalError)
 
 
 class TunedSQLTrackerStore(SQLTrackerStore):
@@ -124,19 +113,25 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         shared = url.get_backend_name() != "sqlite"
-        self.retry_seconds = float(settings.get("TRACKER_STORE_RETRY_SECONDS")) if shared else 0.0
+        self.retried = StoreRetry(
+            "Tracker store",
+            unreachable,
+            logger,
+            seconds=float(settings.get("TRACKER_STORE_RETRY_SECONDS")) if shared else 0.0,
+            pause=RETRY_PAUSE_SECONDS,
+        )
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         parent = super()
-        return await retried(lambda: parent.retrieve(sender_id), self.retry_seconds)
+        return await self.retried(lambda: parent.retrieve(sender_id))
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
         parent = super()
-        return await retried(lambda: parent.retrieve_full_tracker(sender_id), self.retry_seconds)
+        return await self.retried(lambda: parent.retrieve_full_tracker(sender_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         parent = super()
-        await retried(lambda: parent.save(tracker), self.retry_seconds)
+        await self.retried(lambda: parent.save(tracker))
 
 
 class PrivateSQLTrackerStore(TunedSQLTrackerStore):
