@@ -4,9 +4,10 @@
 catalog's words (recovery, surgery, curve of the spine), and the classifiers, trained only on
 spine questions, answer them with the nearest spine topic. A confident wrong answer is worse than
 "I don't have information on that". So when the message names something outside the catalog
-(another joint, organ or illness, billing, programming: data/spacy/scope_terms.yml, spans key
-"scope") and nothing of the spine, a `faq` answer, a "Did you mean" or a `personal_advice`
-becomes `out_of_scope`. Other intents are left alone, and the RedFlagDetector after this
+(data/spacy/scope_terms.yml, spans key "scope": another joint, organ or illness and nothing of
+the spine; a spine condition no topic covers, such as scoliosis or a spinal tumour, and none the
+catalog does; billing codes or insurance schemes), a `faq` answer, a "Did you mean" or a
+`personal_advice` becomes `out_of_scope`. Other intents are left alone, and the RedFlagDetector after this
 component still has the last word: a red flag or crisis words get the safety reply.
 """
 
@@ -26,7 +27,7 @@ from runtime.nlu.intents import force_intent, intent_of
 from runtime.parse_data import FALLBACK_INTENT, FAQ_INTENT
 
 SCOPE_KEY = "scope"
-OUTSIDE, SPINE = "outside", "spine"
+OUTSIDE, SPINE, UNCOVERED, COVERED, ADMIN = "outside", "spine", "uncovered", "covered", "admin"
 OUT_OF_SCOPE = "out_of_scope"
 ANSWERS = (FAQ_INTENT, FALLBACK_INTENT, "personal_advice")
 
@@ -48,7 +49,15 @@ class OutsideCatalogGuard(GraphComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None or intent_of(message) not in ANSWERS:
                 continue
-            labels = {span.label_ for span in doc.spans.get(SCOPE_KEY, [])}
-            if OUTSIDE in labels and SPINE not in labels:
+            if outside_catalog({span.label_ for span in doc.spans.get(SCOPE_KEY, [])}):
                 force_intent(message, OUT_OF_SCOPE)
         return messages
+
+
+def outside_catalog(labels: set[str]) -> bool:
+    """Whether the scope words a message names put it outside the catalog (scope_terms.yml)."""
+    return (
+        ADMIN in labels
+        or (OUTSIDE in labels and SPINE not in labels)
+        or (UNCOVERED in labels and COVERED not in labels)
+    )

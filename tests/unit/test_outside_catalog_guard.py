@@ -1,5 +1,6 @@
-"""OutsideCatalogGuard: a question about another joint, organ or illness, with nothing of the
-spine in it, is declined instead of answered with the nearest spine topic."""
+"""OutsideCatalogGuard: a question about another joint, organ or illness with nothing of the spine
+in it, a spine condition no topic covers, or billing, is declined instead of answered with the
+nearest spine topic."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def intent_after(nlp, text: str, intent: str) -> str:
         ("is scoliosis hereditary", "faq"),
         ("What are the billing codes for this?", "nlu_fallback"),
         ("should I take something for my migraine", "personal_advice"),
+        # a spine condition or procedure no topic covers, although the spine is named
+        ("Are most spinal cord tumours benign or cancerous?", "nlu_fallback"),
+        ("hunched upper back from kyphosis, can exercises correct it", "faq"),
+        ("is kyphoplasty the same as vertebroplasty for a spine fracture", "faq"),
+        # what the clinic's staff answer, whatever else is named
+        ("whats the CPT code for a lumbar microdiscectomy", "faq"),
+        ("does medicare cover artificial disc replacement", "faq"),
     ],
 )
 def test_a_question_outside_the_catalog_is_declined(nlp, text, intent):
@@ -42,6 +50,9 @@ def test_a_question_outside_the_catalog_is_declined(nlp, text, intent):
         "my knee hurts and I have a herniated disc in my lower back, what is a discectomy",
         "can a slipped disc cause pain down to my ankle",
         "how long is recovery after a microdiscectomy",
+        # an uncovered condition beside one of the catalog's own
+        "can scoliosis or arthritis lead to back ache",
+        "I have scoliosis and a herniated disc at L4-L5, what are the treatments for the disc?",
     ],
 )
 def test_a_spine_question_that_names_another_body_part_is_answered(nlp, text):

@@ -1,4 +1,5 @@
-"""The dev set of real patients' questions (tests/devset/real_questions.yml) as labelled examples.
+"""The dev sets as labelled examples: real patients' questions (tests/devset/real_questions.yml)
+and the questions a helper wrote from the catalog alone (tests/devset/helper_questions.yml).
 
 A topic label becomes `faq/<topic>`, as in the training data; out_of_scope, emergency and crisis
 stay as they are. Never used for training.
@@ -13,6 +14,7 @@ import yaml
 from tools.eval.data import CATALOG_PREFIX, Example
 
 DEVSET = Path("tests/devset/real_questions.yml")
+HELPER_SET = Path("tests/devset/helper_questions.yml")
 PLAIN_LABELS = {"out_of_scope", "emergency", "crisis"}
 
 

@@ -29,10 +29,10 @@ from tools.eval import plots as eval_plots
 from tools.eval import rasa as eval_rasa
 from tools.eval.baseline import NearestNeighbourBaseline
 from tools.eval.data import Example, is_catalog, label_titles, load_examples, topic_titles
-from tools.eval.devset import DEVSET, load_devset
+from tools.eval.devset import DEVSET, HELPER_SET, load_devset
 from tools.eval.metrics import Prediction, Thresholds, checks, headline, topic_confusion
-from tools.eval.outcomes import outcome_checks, split_rows, split_table
-from tools.eval.report import Results, summary_markdown, terminal_table, write_tables
+from tools.eval.outcomes import outcome_checks
+from tools.eval.report import Results, sets_table, summary_markdown, terminal_table, write_tables
 
 HELDOUT = Path("tests/heldout")
 TRAINING = Path("data/nlu")
@@ -121,6 +121,9 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
     dev = load_devset(ROOT / DEVSET)
     step(f"assistant: parsing {len(dev)} real patients' questions ({DEVSET})")
     dev_run = eval_assistant.predict(agent, dev)
+    helper = load_devset(ROOT / HELPER_SET)
+    step(f"assistant: parsing {len(helper)} helper-written questions ({HELPER_SET})")
+    helper_run = eval_assistant.predict(agent, helper)
 
     cv_dir = out / "cv"
     if not args.fast:
@@ -138,8 +141,9 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
         baseline_loo_accuracy=baseline.leave_one_out_accuracy,
         assistant_headline=ours,
         baseline_headline=theirs,
-        checks=checks(ours, theirs) + outcome_checks(assistant_run, dev_run, Thresholds()),
+        checks=checks(ours, theirs) + outcome_checks(assistant_run, dev_run, helper_run, Thresholds()),
         dev=dev_run,
+        helper=helper_run,
         titles=label_titles(),
         topics=list(topic_titles()),
         fallback_threshold=fallback_threshold(),
@@ -173,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(terminal_table(results))
     print()
-    print(split_table([split_rows("held-out", results.assistant), split_rows("real questions", results.dev)]))
+    print(sets_table(results))
     print(f"baseline similarity threshold {results.baseline_threshold:.2f} (leave-one-out on training data)")
     if results.rasa_gate_accuracy is not None and results.rasa_gate_accuracy.n:
         print(

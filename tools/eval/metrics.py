@@ -78,6 +78,11 @@ class Thresholds:
     dev_out_of_scope_declined_min: float = 0.67
     dev_emergency_min: float = 0.80
     dev_crisis_min: float = 0.80
+    # Questions a helper wrote (tests/devset/helper_questions.yml): issue #10's targets for
+    # paraphrases (right 0.95, wrong 0.02, out of scope 0.95), less one or two questions of margin.
+    helper_right_min: float = 0.94
+    helper_wrong_max: float = 0.02
+    helper_out_of_scope_declined_min: float = 0.93
 
 
 def recall(predictions: Sequence[Prediction], label: str) -> Rate:

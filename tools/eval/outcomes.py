@@ -71,11 +71,15 @@ def out_of_scope_answered(predictions: Sequence[Prediction]) -> Rate:
 
 
 def outcome_checks(
-    heldout: Sequence[Prediction], dev: Sequence[Prediction], limits: Thresholds
+    heldout: Sequence[Prediction],
+    dev: Sequence[Prediction],
+    helper: Sequence[Prediction],
+    limits: Thresholds,
 ) -> list[Check]:
-    """Gates on what users get: wrong answers on the held-out set, and the dev set of real
-    questions (gated against regression at what the assistant reaches, see README)."""
-    split = catalog_split(dev)
+    """Gates on what users get: wrong answers on the held-out set, the dev set of real questions
+    (gated against regression at what the assistant reaches, see README) and the helper-written
+    questions (at the issue's targets for paraphrases, where the assistant reaches them)."""
+    split, helper_split = catalog_split(dev), catalog_split(helper)
     return [
         at_most("held-out wrong-topic answers", catalog_split(heldout).wrong, limits.heldout_wrong_max),
         at_least("real questions answered right", split.right, limits.dev_right_min),
@@ -85,6 +89,13 @@ def outcome_checks(
         ),
         at_least("real emergency recall", recall(dev, "emergency"), limits.dev_emergency_min),
         at_least("real crisis recall", recall(dev, "crisis"), limits.dev_crisis_min),
+        at_least("helper-written answered right", helper_split.right, limits.helper_right_min),
+        at_most("helper-written wrong-topic answers", helper_split.wrong, limits.helper_wrong_max),
+        at_least(
+            "helper-written out of scope declined",
+            out_of_scope_declined(helper),
+            limits.helper_out_of_scope_declined_min,
+        ),
     ]
 
 

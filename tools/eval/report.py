@@ -37,6 +37,7 @@ class Results:
     cv_accuracies: dict[str, float] = field(default_factory=dict)
     cv_pairs: list[tuple[str, str, int]] = field(default_factory=list)
     dev: list[Prediction] = field(default_factory=list)  # real patients' questions
+    helper: list[Prediction] = field(default_factory=list)  # the questions a helper wrote
 
     def labels(self) -> list[str]:
         """Expected labels: catalog topics in menu order, then any other topic and intent alphabetically."""
@@ -146,14 +147,8 @@ def write_tables(results: Results, out: Path) -> list[Path]:
             PREDICTION_COLUMNS,
             [_prediction_row(a, b) for a, b in pairs],
         ),
-        _write_csv(
-            out / "dev_predictions.csv",
-            ["text", "expected", "predicted", "confidence", "first_guess", "outcome"],
-            [
-                [d.text, d.expected, d.predicted, f"{d.confidence:.3f}", d.first_guess or "", dev_outcome(d)]
-                for d in results.dev
-            ],
-        ),
+        _write_csv(out / "dev_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.dev]),
+        _write_csv(out / "helper_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.helper]),
         _write_csv(
             out / "confused_pairs.csv",
             ["source", "expected", "title", "predicted", "count"],
@@ -162,10 +157,28 @@ def write_tables(results: Results, out: Path) -> list[Path]:
     ]
 
 
+DEV_COLUMNS = ["text", "expected", "predicted", "confidence", "first_guess", "outcome"]
+
+
+def dev_row(p: Prediction) -> list[str]:
+    return [p.text, p.expected, p.predicted, f"{p.confidence:.3f}", p.first_guess or "", dev_outcome(p)]
+
+
 def dev_outcome(p: Prediction) -> str:
     if is_catalog(p.expected):
         return outcome(p)
     return "right" if p.right else "missed"
+
+
+def sets_table(results: Results) -> str:
+    """What users get on each set, side by side."""
+    return split_table(
+        [
+            split_rows("held-out", results.assistant),
+            split_rows("real questions", results.dev),
+            split_rows("helper-written", results.helper),
+        ]
+    )
 
 
 def _cell(value: object) -> str:
@@ -205,14 +218,16 @@ def summary_markdown(results: Results) -> str:
             comparison_rows(a.assistant_headline, a.baseline_headline),
         ),
         "",
-        "## What users get: held-out and real patients' questions",
+        "## What users get: held-out, real patients' and helper-written questions",
         "",
         "Real questions: `tests/devset/real_questions.yml`, verbatim from public pages with sources, "
-        "never used in training. Every question of both sets: `heldout_predictions.csv` and "
-        "`dev_predictions.csv`.",
+        "never used in training. Helper-written: `tests/devset/helper_questions.yml`, catalog "
+        "questions and near-domain out-of-scope ones a helper wrote from the catalog alone. Every "
+        "question of each set: `heldout_predictions.csv`, `dev_predictions.csv` and "
+        "`helper_predictions.csv`.",
         "",
         "```",
-        split_table([split_rows("held-out", a.assistant), split_rows("real questions", a.dev)]),
+        sets_table(a),
         "```",
         "",
         "```",
