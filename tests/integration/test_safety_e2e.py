@@ -1,11 +1,11 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Five corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml, _blind_2.yml, _blind_3.yml and _blind_4.yml, each written later
-by a helper who never saw the detector, its patterns or the earlier corpora; the first scores of
-the later ones, before the patterns were tuned on them, are in the README). The third and fourth
-blind corpora put emergency and same-day (urgent) messages in one list: either safety reply
-counts there.
+Six corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_5.yml, each written later by a helper
+who never saw the detector, its patterns or the earlier corpora; the first scores of the later
+ones, before the patterns were tuned on them, are in the README). The third to fifth blind
+corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
+there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
 """
 
@@ -32,7 +32,10 @@ def texts(entries: list) -> list[str]:
 TIERED = [
     load(name) for name in ("safety_messages.yml", "safety_messages_blind.yml", "safety_messages_blind_2.yml")
 ]
-UNTIERED = [load(name) for name in ("safety_messages_blind_3.yml", "safety_messages_blind_4.yml")]
+UNTIERED = [
+    load(name)
+    for name in ("safety_messages_blind_3.yml", "safety_messages_blind_4.yml", "safety_messages_blind_5.yml")
+]
 CORPORA = [*TIERED, *UNTIERED]
 EMERGENCY = [text for c in TIERED for text in texts(c["emergency"])]
 URGENT = [text for c in TIERED for text in texts(c["urgent"])]

@@ -88,6 +88,14 @@ def test_an_answer_or_fallback_whose_meaning_is_another_intent_gets_that_intent(
     assert message.get("intent")["name"] == "out_of_scope"
 
 
+def test_a_chit_chat_meaning_is_left_to_diet(choice):
+    text = "mornings please"  # the callback form's preferred time, no greeting
+    probabilities = choice.probabilities(text)
+    assert choice.labels[int(probabilities.argmax())] == "greet" and probabilities.max() >= 0.5
+    [message] = choice.process([parsed(text, FALLBACK)])
+    assert message.get("intent")["name"] == "nlu_fallback"
+
+
 def test_an_answer_whose_meaning_is_not_probable_enough_becomes_did_you_mean(choice):
     unsure = configured(choice, intent_probability=1.0)
     [message] = unsure.process([parsed("could you book a taxi for me", {"name": "faq", "confidence": 0.9})])
