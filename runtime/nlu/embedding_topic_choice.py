@@ -12,10 +12,10 @@ For a message the pipeline answers with an FAQ topic or falls back on, it has th
 the topic: its most probable label, when that is an FAQ topic at `min_probability` or more, is
 answered; when it is `out_of_scope` at `intent_probability` or more, the message is declined
 ("Why does my arm always fall asleep?"); anything else (another intent most probable, or no
-label probable enough) becomes "Did you mean ...?", its buttons the topics
-in the order of this component's probabilities (the right topic came first for 8 of the real
-questions' 27 fallbacks, against 2 in the ResponseSelector's order). It never raises an alarm
-of its own: the RedFlagDetector, after it, does. `personal_advice` is left out of that vote (the
+label probable enough) becomes "Did you mean ...?", its buttons the topics in the order of this
+component's probabilities (the right topic came first for 8 of the real questions' 27
+fallbacks, against 2 in the ResponseSelector's order). It never raises an alarm of its own: the
+RedFlagDetector, after it, does. `personal_advice` is left out of that vote (the
 others' probabilities renormalised): the PersonalAdviceScope has already ruled that the message
 asks no personal verdict, and "I have a herniated disc, what does it mean?" is how patients ask
 the general question.
@@ -26,11 +26,11 @@ every safety corpus and the real questions, each DIET-only alarm this model did 
 false one ("I hurt my knee and heard a pop", "I have TMJ, is it curable?"), while all the true
 ones DIET alone caught had its backing. An alarm it does not back is decided by this model
 without its safety labels, as any other message above ("my cat can't jump anymore": out of
-scope). (DIET's next intent after the alarm was
-often a chit-chat one, "thanks" for a long letter about back pain.) An alarm with red-flag words
-does not depend on either: the RedFlagDetector, after this component, fires on those. Every other
-intent (personal advice, out of scope, chit-chat) is left as it is, and the components after it
-(OutsideCatalogGuard, RedFlagDetector, ReportTermsDetector) still overrule it.
+scope), not by DIET's next intent (often a chit-chat one: "thanks" for a long letter about back
+pain). An alarm with red-flag words does not depend on either: the RedFlagDetector, after this
+component, fires on those. Every other intent (personal advice, out of scope, chit-chat) is left
+as it is, and the components after it (OutsideCatalogGuard, RedFlagDetector,
+ReportTermsDetector) still overrule it.
 
 Measured on the real patients' questions of the dev set, the held-out questions and the blind
 safety corpora (README, Evaluation): it halves the confident wrong answers on real questions at
