@@ -46,12 +46,20 @@ class OutsideCatalogGuard(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            doc = message.get(SPACY_DOCS[TEXT])
-            if doc is None or intent_of(message) not in ANSWERS:
-                continue
-            if outside_catalog({span.label_ for span in doc.spans.get(SCOPE_KEY, [])}):
+            if intent_of(message) in ANSWERS and outside_catalog(scope_labels(message)):
                 force_intent(message, OUT_OF_SCOPE)
         return messages
+
+
+def scope_labels(message: Message) -> set[str]:
+    """The kinds of scope words (scope_terms.yml) the message names."""
+    doc = message.get(SPACY_DOCS[TEXT])
+    return {span.label_ for span in doc.spans.get(SCOPE_KEY, [])} if doc is not None else set()
+
+
+def names_the_spine(message: Message) -> bool:
+    """Whether the message names the spine or a condition the catalog covers."""
+    return bool(scope_labels(message) & {SPINE, COVERED})
 
 
 def outside_catalog(labels: set[str]) -> bool:

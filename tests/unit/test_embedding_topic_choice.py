@@ -4,6 +4,7 @@ regression), trained and loaded through Rasa's own model storage."""
 from __future__ import annotations
 
 import pytest
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.training_data.message import Message
 from support.components import trained_and_loaded
 from support.trackers import selector_ranking
@@ -110,7 +111,7 @@ def test_it_never_raises_an_alarm_of_its_own(choice):
     assert message.get("intent")["name"] == "nlu_fallback"  # the RedFlagDetector, after it, decides
 
 
-@pytest.mark.parametrize("intent", ["out_of_scope", "personal_advice", "greet"])
+@pytest.mark.parametrize("intent", ["out_of_scope", "personal_advice", "request_human"])
 def test_other_intents_are_left_alone(choice, intent):
     message = parsed("how long is recovery after a discectomy", {"name": intent, "confidence": 0.95})
     [processed] = choice.process([message])
@@ -150,10 +151,60 @@ def test_personal_advice_is_ruled_on_before_and_left_out_of_the_vote(tmp_path):
 
 
 def test_did_you_mean_offers_the_topics_in_the_order_of_their_meaning(choice):
-    unsure = configured(choice, min_probability=1.0)  # no topic is probable enough: did you mean
+    unsure = configured(choice, min_probability=1.0, sure_probability=1.0)  # none probable enough
     text = "I'm 41 and had my L5 discectomy last month, when will I be able to get back to my job?"
     [message] = unsure.process([parsed(text, FALLBACK)])
     assert message.get("intent")["name"] == "nlu_fallback"
     ranking = topic_ranking(message.as_dict_nlu())
     assert [topic for topic, _ in ranking] == ["discectomy_recovery", "what_is_spinal_stenosis"]
     assert abs(sum(confidence for _, confidence in ranking) - 1.0) < 1e-6
+
+
+def test_a_topic_not_sure_enough_alone_is_answered_only_when_the_response_selector_agrees(choice):
+    text = "I'm 41 and had my L5 discectomy last month, when will I be able to get back to my job?"
+    needs_agreement = configured(choice, sure_probability=1.01)
+    [agreed] = needs_agreement.process([parsed(text, FALLBACK, chosen="discectomy_recovery")])
+    assert agreed.get("intent")["name"] == "faq"
+    assert selected_topic(agreed.as_dict_nlu()) == "discectomy_recovery"
+    [alone] = needs_agreement.process([parsed(text, FALLBACK, chosen="what_is_spinal_stenosis")])
+    assert alone.get("intent")["name"] == "nlu_fallback"
+    assert topic_ranking(alone.as_dict_nlu())[0][0] == "discectomy_recovery"  # "Did you mean" offers it first
+
+
+def with_doc(nlp, message: Message) -> Message:
+    message.set(SPACY_DOCS["text"], nlp(message.get("text").lower()))
+    return message
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("both my legs went numb while I was baking bread", "out_of_scope"),
+        # naming the spine, the same reading is no reason to decline: did you mean
+        ("my back and both my legs went numb while I was baking bread", "nlu_fallback"),
+    ],
+)
+def test_what_it_reads_as_an_emergency_is_decided_among_the_other_labels(choice, nlp, text, intent):
+    probabilities = choice.probabilities(text)
+    assert choice.labels[int(probabilities.argmax())] == "emergency"
+    rest = choice.without_safety(probabilities)
+    assert choice.labels[int(rest.argmax())] == "out_of_scope" and rest.max() >= 0.5
+    [message] = choice.process([with_doc(nlp, parsed(text, FALLBACK))])
+    assert message.get("intent")["name"] == intent  # never the alarm: the RedFlagDetector decides
+
+
+def test_an_alarm_it_reads_as_the_other_safety_intent_becomes_that_one(choice):
+    text = "since this morning I can't control my bladder at all"
+    [message] = choice.process([parsed(text, {"name": "crisis", "confidence": 0.9})])
+    assert message.get("intent") == {"name": "emergency", "confidence": 0.9}
+
+
+def test_chit_chat_is_overruled_only_when_it_is_sure_of_a_topic_or_out_of_scope(choice):
+    text = "how long is recovery after a discectomy"
+    assert choice.probabilities(text).max() >= 0.9
+    [message] = choice.process([parsed(text, {"name": "goodbye", "confidence": 0.6})])
+    assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
+    assert message.get("intent")["name"] == "faq"
+    unsure = configured(choice, overrule_probability=1.01)
+    [message] = unsure.process([parsed(text, {"name": "goodbye", "confidence": 0.6})])
+    assert message.get("intent") == {"name": "goodbye", "confidence": 0.6}

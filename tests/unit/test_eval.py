@@ -21,6 +21,7 @@ from tools.eval.metrics import (
     per_label,
     topic_confusion,
 )
+from tools.eval.outcomes import catalog_split, outcome_checks
 from tools.eval.rasa import cross_validation_command, heldout_command, label_report
 from tools.eval.report import Results, summary_markdown, terminal_table, write_tables
 
@@ -289,3 +290,17 @@ def test_reports_list_every_error_and_the_table_both_systems(tmp_path):
 def test_main_without_a_model_says_what_to_do(tmp_path, capsys):
     assert main(["--fast", "--model", str(tmp_path / "missing.tar.gz"), "--out", str(tmp_path)]) == 2
     assert "make train" in capsys.readouterr().err
+
+
+def test_a_did_you_mean_helps_only_when_its_first_button_is_the_right_topic():
+    predictions = [
+        Prediction("a", "faq/recovery", "faq/recovery", 0.9),
+        Prediction("b", "faq/recovery", "nlu_fallback", 0.3, first_guess="faq/recovery"),
+        Prediction("c", "faq/recovery", "nlu_fallback", 0.3, first_guess="faq/risks"),
+        Prediction("d", "faq/recovery", "faq/risks", 0.8),
+    ]
+    split = catalog_split(predictions)
+    assert (split.right.hits, split.helpful.hits, split.did_you_mean.hits, split.wrong.hits) == (1, 2, 2, 1)
+    gates = {c.name: c.passed for c in outcome_checks(predictions, predictions, predictions, Thresholds())}
+    assert gates["real questions right or right first"]  # 2/4 >= 0.40
+    assert not gates["real questions wrong-topic answers"]  # 1/4 > 0.08

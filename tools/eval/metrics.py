@@ -71,11 +71,13 @@ class Thresholds:
     # What users get (tools/eval/outcomes.py): confident wrong answers are the harm.
     heldout_wrong_max: float = 0.03
     # Real patients' questions (tests/devset/): regression gates just under what the assistant
-    # reaches today (README, Evaluation: right 0.307, wrong 0.102, out of scope declined 0.719,
-    # emergency 19/22, crisis 7/7), far below the targets; raise them as it improves.
-    dev_right_min: float = 0.27
-    dev_wrong_max: float = 0.12
-    dev_out_of_scope_declined_min: float = 0.67
+    # reaches today (README, Evaluation: right 0.261, right or "Did you mean" with the right topic
+    # first 0.432, wrong 0.068, out of scope declined 0.765, emergency 18/22, crisis 7/7), far
+    # below the targets; raise them as it improves.
+    dev_right_min: float = 0.24
+    dev_helpful_min: float = 0.40
+    dev_wrong_max: float = 0.08
+    dev_out_of_scope_declined_min: float = 0.74
     dev_emergency_min: float = 0.80
     dev_crisis_min: float = 0.80
     # Questions a helper wrote (tests/devset/helper_questions.yml): issue #10's targets for

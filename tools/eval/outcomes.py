@@ -50,6 +50,11 @@ class Split:
         return self.rate(WRONG)
 
     @property
+    def helpful(self) -> Rate:
+        """Answered right, or "Did you mean" with the right topic as its first button."""
+        return self.rate(RIGHT, DID_YOU_MEAN_RIGHT_FIRST)
+
+    @property
     def did_you_mean(self) -> Rate:
         return self.rate(DID_YOU_MEAN_RIGHT_FIRST, DID_YOU_MEAN)
 
@@ -83,6 +88,7 @@ def outcome_checks(
     return [
         at_most("held-out wrong-topic answers", catalog_split(heldout).wrong, limits.heldout_wrong_max),
         at_least("real questions answered right", split.right, limits.dev_right_min),
+        at_least("real questions right or right first", split.helpful, limits.dev_helpful_min),
         at_most("real questions wrong-topic answers", split.wrong, limits.dev_wrong_max),
         at_least(
             "real out-of-scope declined", out_of_scope_declined(dev), limits.dev_out_of_scope_declined_min
