@@ -13,14 +13,14 @@ the topic: its most probable label, when that is an FAQ topic at `sure_probabili
 at `min_probability` when the ResponseSelector chose the same topic, is answered; when
 `out_of_scope` is at `intent_probability` or more among its labels other than the safety ones,
 the message is declined ("Why does my arm always fall asleep?") unless it names the spine or a
-condition the catalog covers ("I have back pain. Please help." is no stranger); anything else (another intent
-most probable, or no label probable enough) becomes "Did you mean ...?", its buttons the topics
-in the order of this component's probabilities (the right topic came first for 8 of the real
-questions' 27 fallbacks, against 2 in the ResponseSelector's order). It never raises an alarm of
-its own: the RedFlagDetector, after it, does. `personal_advice` is left out of that vote (the
-others' probabilities renormalised): the PersonalAdviceScope has already ruled that the message
-asks no personal verdict, and "I have a herniated disc, what does it mean?" is how patients ask
-the general question.
+condition the catalog covers ("I have back pain. Please help." is no stranger); anything else
+(another intent most probable, or no label probable enough) becomes "Did you mean ...?", its
+buttons the topics in the order of this component's probabilities (the right topic came first
+for 8 of the real questions' 27 fallbacks, against 2 in the ResponseSelector's order). It never
+raises an alarm of its own: the RedFlagDetector, after it, does. `personal_advice` is left out
+of that vote (the others' probabilities renormalised): the PersonalAdviceScope has already ruled
+that the message asks no personal verdict, and "I have a herniated disc, what does it mean?" is
+how patients ask the general question.
 
 DIET's `emergency` or `crisis` stands only when this model, too, gives it `safety_agreement` (or
 gives the other safety intent as much, which then stands: "my entire left side has a sharp pain"
