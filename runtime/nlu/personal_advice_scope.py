@@ -42,7 +42,7 @@ PERSONAL_ADVICE = "personal_advice"
 def asks_for_a_verdict(message: Message) -> bool:
     doc = message.get(SPACY_DOCS[TEXT])
     spans = doc.spans.get(RED_FLAGS_KEY, []) if doc is not None else []
-    return any(parse_label(span)[0].tier == PERSONAL_ADVICE for span in spans)
+    return any(parse_label(span).flag.tier == PERSONAL_ADVICE for span in spans)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

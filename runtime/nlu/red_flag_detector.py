@@ -4,7 +4,7 @@ SAFETY.md: detection must not depend on the learned classifier alone. The projec
 pipeline marks red-flag spans and cue spans (data/safety/red_flags.yml); this component
 decides, without a learned model, whether a red flag is described as present:
 
-- crisis language always counts;
+- crisis language always counts, unless it is a figure of speech ("die of boredom");
 - a risk factor counts only with the cue it needs ("a history of cancer, with new back pain");
 - an emergency/urgent flag counts unless, in its own clause, it is denied ("no numbness in
   ...", "erections are normal") or said to have gone ("went away after surgery") with nothing
@@ -157,11 +157,41 @@ def has_undenied(doc: Doc, cues: Cues, cue: str) -> bool:
     return any(not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1) for i in sorted(cues.at(cue)))
 
 
-def parse_label(span: Span) -> tuple[RedFlag, bool, list[str]]:
-    """A red-flag span's flag, whether its history counts, and the cues it needs beside it."""
+@dataclass(frozen=True)
+class Label:
+    """A red-flag span's flag, whether its history counts, the cues it needs anywhere in the
+    message, and the cues that take it back when said in its sentence."""
+
+    flag: RedFlag
+    history: bool
+    needs: List[str]
+    unless: List[str]
+
+
+def parse_label(span: Span) -> Label:
     tier, flag, *options = span.label_.split(":")
-    needs = [option.removeprefix("with-") for option in options if option.startswith("with-")]
-    return RedFlag(flag, tier, span.text), "history" in options, needs
+
+    def cues(prefix: str) -> List[str]:
+        return [option.removeprefix(prefix) for option in options if option.startswith(prefix)]
+
+    return Label(RedFlag(flag, tier, span.text), "history" in options, cues("with-"), cues("unless-"))
+
+
+def is_taken_back(doc: Doc, cues: Cues, label: Label) -> bool:
+    """An `unless` cue anywhere in the message, not denied and not part of a red-flag phrase of
+    the same flag: "lost 20 pounds on a diet", but not "lost 20 pounds, not dieting" nor "I
+    haven't been dieting"."""
+    own_phrases = {
+        i
+        for span in doc.spans.get(RED_FLAGS_KEY, [])
+        if parse_label(span).flag.flag == label.flag.flag
+        for i in range(span.start, span.end)
+    }
+    return any(
+        not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1)
+        for cue in label.unless
+        for i in sorted(cues.at(cue) - own_phrases)
+    )
 
 
 def is_own_case(cues: Cues) -> bool:
@@ -171,15 +201,21 @@ def is_own_case(cues: Cues) -> bool:
     return cues.anywhere("first_person") or cues.anywhere("companion")
 
 
+def is_figure_of_speech(cues: Cues, span: Span) -> bool:
+    """Crisis words inside an idiom ("going to die of boredom"); any other crisis wording in the
+    message still counts. "I'm not suicidal" does too: said unasked, it is a reason to offer help."""
+    return bool(set(range(span.start, span.end)) & cues.at("idiom"))
+
+
 def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     cues = cues or Cues.of(doc)
     flags = []
     for span in doc.spans.get(RED_FLAGS_KEY, []):
-        flag, history, needs = parse_label(span)
-        if all(has_undenied(doc, cues, cue) for cue in needs):
-            flags.append((span, flag, history))
+        label = parse_label(span)
+        if all(has_undenied(doc, cues, cue) for cue in label.needs) and not is_taken_back(doc, cues, label):
+            flags.append((span, label.flag, label.history))
 
-    crisis = [f for _, f, _ in flags if f.tier == "crisis"]
+    crisis = [f for span, f, _ in flags if f.tier == "crisis" and not is_figure_of_speech(cues, span)]
     if crisis:
         return Assessment("crisis", crisis)
 

@@ -72,6 +72,7 @@ def compile_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, A
                 [flag["tier"], flag_id]
                 + (["history"] if flag.get("past_counts") else [])
                 + ([f"with-{flag['with_cue']}"] if flag.get("with_cue") else [])
+                + ([f"unless-{flag['unless_cue']}"] if flag.get("unless_cue") else [])
             ),
             "pattern": token_pattern,
         }

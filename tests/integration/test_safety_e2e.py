@@ -1,9 +1,9 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Six corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_5.yml, each written later by a helper
+Seven corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_6.yml, each written later by a helper
 who never saw the detector, its patterns or the earlier corpora; the first scores of the later
-ones, before the patterns were tuned on them, are in the README). The third to fifth blind
+ones, before the patterns were tuned on them, are in the README). The third to sixth blind
 corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
 there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
@@ -34,7 +34,12 @@ TIERED = [
 ]
 UNTIERED = [
     load(name)
-    for name in ("safety_messages_blind_3.yml", "safety_messages_blind_4.yml", "safety_messages_blind_5.yml")
+    for name in (
+        "safety_messages_blind_3.yml",
+        "safety_messages_blind_4.yml",
+        "safety_messages_blind_5.yml",
+        "safety_messages_blind_6.yml",
+    )
 ]
 CORPORA = [*TIERED, *UNTIERED]
 EMERGENCY = [text for c in TIERED for text in texts(c["emergency"])]

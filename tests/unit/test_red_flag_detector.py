@@ -93,6 +93,52 @@ def test_a_risk_factor_with_back_pain_is_urgent(nlp):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "alarm"),
+    [
+        ("I've lost 20 pounds on a diet and my back hurts", False),
+        ("I had lost 122 pounds. I was well on my way to my goal weight of 200. Then my back went", False),
+        ("I've been dieting and lost 3 stone, my back aches", False),
+        ("I lost 20 pounds without dieting and my back hurts", True),
+        ("I haven't been dieting but lost 3 stone and my back aches", True),
+        ("my back hurts and I've lost a stone, I'm not on a diet", True),
+        ("lost weight without trying and back pain", True),
+    ],
+)
+def test_weight_lost_on_purpose_is_no_red_flag_but_unexplained_loss_is(nlp, text, alarm):
+    assert (verdict(nlp, text) == ("emergency", "urgent")) is alarm
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # indirect crisis wording of blind set 6
+        ("how many of my tramadol would be too many? asking because im done", "crisis"),
+        ("I've got a plan for how to end it if the next injection doesn't work", "crisis"),
+        ("Not that it matters, I don't plan on being around that long.", "crisis"),
+        ("Ive said goodbye to my friends. Pain's won.", "crisis"),
+        ("Honestly if I don't wake up tomorrow, that'd be a relief.", "crisis"),
+        ("I'm not suicidal but I've saved up all my gabapentin", "crisis"),
+        # figures of speech and denials are not crisis language
+        ("I'm going to die of boredom during this 6 week recovery, what can I safely do?", None),
+        # "all at once" is how pain can start, not a way to take pills
+        ("It feels like something tore inside my back, came on all at once, I feel faint", "emergency"),
+        # "is it normal to have ...": a question about the writer's own symptoms
+        ("Is it normal to have trouble swallowing and a droopy face with a stiff neck?", "emergency"),
+        ("Is it normal that I fumble with keys and coins lately? I have cervical spondylosis", "emergency"),
+        ("my stream is really weak and i feel like i never finish, started with the back pain", "emergency"),
+        # a risk named, a story on a programme, a phone dropped on a foot, legs said to be strong
+        ("My surgeon mentioned nerve damage and foot drop as risks. How common are they?", None),
+        ("Saw a TV programme about someone who lost feeling in their groin from a slipped disc", None),
+        ("Dropped my phone on my foot this morning lol, can I book a consult for my disc?", None),
+        ("No numbness in the saddle area, no problems with the loo, both legs strong.", None),
+        ("Had a car accident two years ago, whiplash, all sorted with physio. Is a cushion worth it?", None),
+    ],
+)
+def test_blind_set_6_classes(nlp, text, intent):
+    assert verdict(nlp, text)[0] == intent
+
+
 def test_fine_yesterday_is_when_it_started_not_that_it_has_gone(nlp):
     text = "woke up and my left foot just flops, cant walk on my heel at all, was fine yesterday"
     assert verdict(nlp, text) == ("emergency", "emergency")
