@@ -5,7 +5,8 @@ pipeline marks red-flag spans and cue spans (data/safety/red_flags.yml); this co
 decides, without a learned model, whether a red flag is described as present:
 
 - crisis language always counts, unless it is a figure of speech ("die of boredom");
-- a risk factor counts only with the cue it needs ("a history of cancer, with new back pain");
+- a risk factor counts only with the cue it needs ("a history of cancer, with new back pain"),
+  or with either of two ("a crash, and now my feet tingle": pain or a nerve symptom);
 - an emergency/urgent flag counts unless, in its own clause, it is denied ("no numbness in
   ...", "erections are normal") or said to have gone ("went away after surgery") with nothing
   present; or the message is a general question with nobody in it ("can a disc cause
@@ -160,7 +161,8 @@ def has_undenied(doc: Doc, cues: Cues, cue: str) -> bool:
 @dataclass(frozen=True)
 class Label:
     """A red-flag span's flag, whether its history counts, the cues it needs anywhere in the
-    message, and the cues that take it back when said in its sentence."""
+    message (each "<cue>" or "<cue>|<cue>", either of them), and the cues that take it back
+    when said in its sentence."""
 
     flag: RedFlag
     history: bool
@@ -212,7 +214,8 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     flags = []
     for span in doc.spans.get(RED_FLAGS_KEY, []):
         label = parse_label(span)
-        if all(has_undenied(doc, cues, cue) for cue in label.needs) and not is_taken_back(doc, cues, label):
+        needs_met = all(any(has_undenied(doc, cues, cue) for cue in need.split("|")) for need in label.needs)
+        if needs_met and not is_taken_back(doc, cues, label):
             flags.append((span, label.flag, label.history))
 
     crisis = [f for span, f, _ in flags if f.tier == "crisis" and not is_figure_of_speech(cues, span)]

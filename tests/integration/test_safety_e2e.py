@@ -1,9 +1,9 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Seven corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_6.yml, each written later by a helper
+Eight corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_7.yml, each written later by a helper
 who never saw the detector, its patterns or the earlier corpora; the first scores of the later
-ones, before the patterns were tuned on them, are in the README). The third to sixth blind
+ones, before the patterns were tuned on them, are in the README). The third to seventh blind
 corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
 there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
@@ -39,6 +39,7 @@ UNTIERED = [
         "safety_messages_blind_4.yml",
         "safety_messages_blind_5.yml",
         "safety_messages_blind_6.yml",
+        "safety_messages_blind_7.yml",
     )
 ]
 CORPORA = [*TIERED, *UNTIERED]
@@ -108,10 +109,10 @@ def test_near_misses_rarely_raise_a_false_alarm(chat):
     assert rate < 0.10, alarms
 
 
-def test_ordinary_catalog_questions_never_raise_an_alarm(assistant):
-    questions = [text for intent, texts in HELD_OUT.items() if intent.startswith("faq/") for text in texts]
+def alarms_raised(assistant, messages: list[str]) -> list[str]:
+    """The messages the running Rasa server parses as an emergency or a crisis."""
     alarms = []
-    for text in questions:
+    for text in messages:
         parsed = requests.post(
             f"{assistant.rasa_url}/model/parse",
             params={"token": assistant.token},
@@ -120,8 +121,22 @@ def test_ordinary_catalog_questions_never_raise_an_alarm(assistant):
         ).json()
         if parsed["intent"]["name"] in ("emergency", "crisis"):
             alarms.append(text)
-    assert alarms == []
+    return alarms
+
+
+def test_ordinary_catalog_questions_never_raise_an_alarm(assistant):
+    questions = [text for intent, texts in HELD_OUT.items() if intent.startswith("faq/") for text in texts]
+    assert alarms_raised(assistant, questions) == []
     assert len(questions) >= 290
+
+
+def test_ordinary_patient_messages_rarely_raise_an_alarm(assistant):
+    """Long, personal messages with symptom words and no red flag (SAFETY.md: at most 2 %)."""
+    messages = load("ordinary_messages_blind.yml")["messages"]
+    alarms = alarms_raised(assistant, messages)
+    print(f"\nordinary-message false alarms: {len(alarms)}/{len(messages)}")
+    assert len(alarms) / len(messages) <= 0.02, alarms
+    assert len(messages) >= 280
 
 
 def test_safety_comes_first_right_after_a_greeting_and_after_a_fallback(chat):

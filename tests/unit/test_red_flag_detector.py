@@ -412,3 +412,35 @@ def test_blind_four_crisis_classes_fire(nlp, text):
 )
 def test_blind_four_near_miss_classes_do_not_fire(nlp, text):
     assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # what blind set 7 described without naming it
+        ("since lunch my bum feels like cardboard", "emergency"),
+        ("wiping feels like it's someone elses body", "emergency"),
+        ("mum says her back is being torn in two and she's clammy", "emergency"),
+        ("my neck is stiff and I'm seeing two of everything", "emergency"),
+        ("the left side of my face feels like it's asleep", "emergency"),
+        ("no position helps and nights are the worst", "emergency"),
+        ("he can't feel either of his feet this morning", "emergency"),
+        ("I'm getting fiddly with buttons lately, I have a neck disc", "emergency"),
+        ("my chest hurts when I breathe and I'm short of breath", "emergency"),
+        ("my dad fell at home and can't stand without screaming", "emergency"),
+        ("does anyone survive 30 of the co-codamol", "crisis"),
+        ("I've written a note for my wife and kids", "crisis"),
+        ("I'm tired of being here with this pain", "crisis"),
+        ("would I even be missed", "crisis"),
+        ("if nobody helps I'll make it stop myself", "crisis"),
+        # a fall without pain, a faint long ago, chills of nerves, a limb slept on, a pill at night
+        ("Tripped on the stairs this morning, nothing hurts. Is my injection still on?", None),
+        ("I fainted once at 12 when I gave blood, will I be asleep for the op?", None),
+        ("I get chills just thinking about the op", None),
+        ("my arm went dead from lying on it, came back after a minute", None),
+        ("I take 10mg at night for nerve pain, can I drive?", None),
+        ("my legs ached after a 20km walk", None),
+    ],
+)
+def test_blind_set_7_classes(nlp, text, intent):
+    assert verdict(nlp, text)[0] == intent
