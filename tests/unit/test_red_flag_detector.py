@@ -440,6 +440,9 @@ def test_blind_four_near_miss_classes_do_not_fire(nlp, text):
         ("my arm went dead from lying on it, came back after a minute", None),
         ("I take 10mg at night for nerve pain, can I drive?", None),
         ("my legs ached after a 20km walk", None),
+        # "for a long time" is how long one sits, not a symptom long past ("a long time ago")
+        ("when I sit for a long time I get numbness in both legs", "emergency"),
+        ("numb patch on my bum from a disc a long time ago, unchanged since", None),
     ],
 )
 def test_blind_set_7_classes(nlp, text, intent):
