@@ -161,6 +161,15 @@ def test_someone_the_user_is_with_counts_as_present(nlp):
         "no point going on",
         "everyone would be better off without me",
         "im not suicidal",
+        # indirect crisis wording of blind set 8: a date, a last message, harm to cope with pain
+        "I've picked the date, after the wedding",
+        "thanks for everything, you won't hear from me again",
+        "if I took all of my tramadol would it be painless",
+        "I keep punching the wall until my knuckles bleed",
+        "she's been hoarding her patches",
+        "i just want everything to stop. permanently.",
+        "he said he won't be a problem for much longer",
+        "I found burns on her arms, she says it helps the pain",
     ],
 )
 def test_crisis_language_always_fires(nlp, text):
@@ -447,3 +456,8 @@ def test_blind_four_near_miss_classes_do_not_fire(nlp, text):
 )
 def test_blind_set_7_classes(nlp, text, intent):
     assert verdict(nlp, text)[0] == intent
+
+
+def test_dead_legs_are_no_crisis_but_being_dead_is(nlp):
+    assert verdict(nlp, "both legs are dead and heavy since i woke up")[0] == "emergency"
+    assert verdict(nlp, "im looking forward to being dead")[0] == "crisis"
