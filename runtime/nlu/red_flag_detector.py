@@ -22,7 +22,7 @@ its trouble is past ("years ago ... fine since", "all gone now").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -161,12 +161,12 @@ def has_undenied(doc: Doc, cues: Cues, cue: str) -> bool:
 @dataclass(frozen=True)
 class Label:
     """A red-flag span's flag, whether its history counts, the cues it needs anywhere in the
-    message (each "<cue>" or "<cue>|<cue>", either of them), and the cues that take it back
-    when said in its sentence."""
+    message (each a choice: any one of its cues will do, "pain|nerves"), and the cues that take
+    it back when said in its sentence."""
 
     flag: RedFlag
     history: bool
-    needs: List[str]
+    needs: List[Tuple[str, ...]]
     unless: List[str]
 
 
@@ -176,7 +176,8 @@ def parse_label(span: Span) -> Label:
     def cues(prefix: str) -> List[str]:
         return [option.removeprefix(prefix) for option in options if option.startswith(prefix)]
 
-    return Label(RedFlag(flag, tier, span.text), "history" in options, cues("with-"), cues("unless-"))
+    needs = [tuple(need.split("|")) for need in cues("with-")]
+    return Label(RedFlag(flag, tier, span.text), "history" in options, needs, cues("unless-"))
 
 
 def is_taken_back(doc: Doc, cues: Cues, label: Label) -> bool:
@@ -214,7 +215,7 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     flags = []
     for span in doc.spans.get(RED_FLAGS_KEY, []):
         label = parse_label(span)
-        needs_met = all(any(has_undenied(doc, cues, cue) for cue in need.split("|")) for need in label.needs)
+        needs_met = all(any(has_undenied(doc, cues, cue) for cue in choice) for choice in label.needs)
         if needs_met and not is_taken_back(doc, cues, label):
             flags.append((span, label.flag, label.history))
 
