@@ -50,6 +50,7 @@ SENTENCE_ENDS = {".", "!", "?"}
 PHYSICAL_TIERS = ("emergency", "urgent")
 NEGATION_WINDOW = 10  # tokens before a red flag, within its clause: "don't have X or Y"
 DENIAL_WINDOW = 3  # tokens after it searched for "fine", "normal"
+SENTENCE_OPENING = 3  # tokens in which a time frame opens a sentence: "So, years ago, ..."
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,17 @@ def is_in_the_past(cues: Cues, clause: range, sentence: range) -> bool:
     # not make it present; only words of it going on ("still", "now") do
     present = cues.at("present") if said_gone else cues.at("present") | cues.at("recent")
     said_past = said_gone or bool(cues.at("resolved") & set(clause))
-    return said_past and not (present - past) & set(clause) and not has_returned(cues)
+    said_past_here = said_past and not (present - past) & set(clause)
+    return (said_past_here or is_set_in_the_past(cues, sentence)) and not has_returned(cues)
+
+
+def is_set_in_the_past(cues: Cues, sentence: range) -> bool:
+    """The sentence opens with a time in the past ("Prior to the surgery, I could not stand up
+    straight") and no word of now is anywhere in it ("Last year I fell, and since then ...")."""
+    opening = range(sentence.start, min(sentence.start + SENTENCE_OPENING, sentence.stop))
+    opens_in_the_past = bool(cues.at("past_opening") & set(opening))
+    present = (cues.at("present") | cues.at("recent")) - cues.at("resolved") - cues.at("gone")
+    return opens_in_the_past and not present & set(sentence)
 
 
 def has_returned(cues: Cues) -> bool:

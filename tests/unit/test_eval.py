@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from runtime.settings import ROOT
 from tools.eval import plots as eval_plots
 from tools.eval.assistant import runtime_label
 from tools.eval.baseline import NearestNeighbourBaseline
 from tools.eval.data import load_examples, topic_titles
+from tools.eval.devset import NO_RED_FLAG, POSTS, load_posts
 from tools.eval.evaluate import main
 from tools.eval.metrics import (
     Prediction,
+    Rate,
     Thresholds,
     checks,
     confused_pairs,
@@ -21,9 +24,9 @@ from tools.eval.metrics import (
     per_label,
     topic_confusion,
 )
-from tools.eval.outcomes import catalog_split, outcome_checks
+from tools.eval.outcomes import catalog_split, false_alarms, outcome_checks
 from tools.eval.rasa import cross_validation_command, heldout_command, label_report
-from tools.eval.report import Results, summary_markdown, terminal_table, write_tables
+from tools.eval.report import Results, dev_row, summary_markdown, terminal_table, write_tables
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -301,6 +304,27 @@ def test_a_did_you_mean_helps_only_when_its_first_button_is_the_right_topic():
     ]
     split = catalog_split(predictions)
     assert (split.right.hits, split.helpful.hits, split.did_you_mean.hits, split.wrong.hits) == (1, 2, 2, 1)
-    gates = {c.name: c.passed for c in outcome_checks(predictions, predictions, predictions, Thresholds())}
+    gates = {
+        c.name: c.passed for c in outcome_checks(predictions, predictions, predictions, [], Thresholds())
+    }
     assert gates["real questions right or right first"]  # 2/4 >= 0.40
     assert not gates["real questions wrong-topic answers"]  # 1/4 > 0.08
+
+
+def test_real_posts_are_scored_for_alarms_raised_and_missed():
+    posts = load_posts(ROOT / POSTS)
+    assert len(posts) >= 80
+    assert {p.label for p in posts} == {"emergency", "crisis", NO_RED_FLAG}
+    predictions = [
+        Prediction("a", NO_RED_FLAG, "emergency", 1.0),
+        Prediction("b", NO_RED_FLAG, "faq", 0.9),
+        Prediction("c", NO_RED_FLAG, "nlu_fallback", 0.2),
+        Prediction("d", "emergency", "emergency", 1.0),
+        Prediction("e", "crisis", "emergency", 1.0),
+    ]
+    assert false_alarms(predictions) == Rate(1, 3)
+    gates = {c.name: c.passed for c in outcome_checks([], [], [], predictions, Thresholds())}
+    assert gates["real posts emergency recall"]
+    assert not gates["real posts crisis recall"]  # the emergency reply is not the crisis line
+    assert gates["real posts false alarms"]  # 1/3 <= 0.35
+    assert [dev_row(p)[-1] for p in predictions[:3]] == ["false alarm", "no alarm", "no alarm"]

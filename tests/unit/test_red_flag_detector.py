@@ -461,3 +461,32 @@ def test_blind_set_7_classes(nlp, text, intent):
 def test_dead_legs_are_no_crisis_but_being_dead_is(nlp):
     assert verdict(nlp, "both legs are dead and heavy since i woke up")[0] == "emergency"
     assert verdict(nlp, "im looking forward to being dead")[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a sentence that opens with a time in the past, as patients' blog posts tell their story
+        ("Prior to the surgery, I could not stand up straight and both legs were numb.", None),
+        ("Years ago, I couldn't pee for a day after a bad fall. My disc is fine now.", None),
+        # ... unless a word of now is in it, or it came back
+        ("Last year I fell down the stairs, and since then both legs keep giving way", "emergency"),
+        ("Before my surgery, I wet myself. It's back again since yesterday.", "emergency"),
+        # balance as a figure of speech or an exercise is no unsteady walking; losing it is
+        ("On balance, I'm better than I was in the first few weeks after the op", None),
+        ("The physio gave me strength and balance exercises for my back", None),
+        ("I keep losing my balance when I walk and my back aches", "emergency"),
+        # at the toilet by oneself is no accident; wetting oneself is
+        ("After the op I stood successfully at the loo myself", None),
+        ("I peed myself this morning and my back is agony", "emergency"),
+        # weight lost after an operation or wished for is no unexplained weight loss
+        ("My back is sore but I've lost 6 pounds since I had surgery", None),
+        ("Losing weight would be ideal, but how can you when your back is killing you?", None),
+        # pain that stays is no crisis; the writer not staying is
+        ("Low back pain insisted on sticking around for years", None),
+        ("No point in me sticking around if this pain is how it will be", "crisis"),
+    ],
+)
+def test_real_patient_post_classes(nlp, text, intent):
+    """The classes of false alarm found in tests/devset/real_posts.yml, with their dangerous twins."""
+    assert verdict(nlp, text)[0] == intent

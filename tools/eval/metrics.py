@@ -81,6 +81,13 @@ class Thresholds:
     dev_out_of_scope_declined_min: float = 0.74
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
+    # Real posts (tests/devset/real_posts.yml), long and told as stories: regression gates under
+    # today's emergency 9/14, crisis line 4/7 (a fifth gets the emergency reply) and false alarms
+    # 20/61 (0.328; 27/61 before the first changes measured on them), one post of margin each
+    # way since DIET catches some.
+    posts_emergency_min: float = 0.57
+    posts_crisis_min: float = 0.42
+    posts_false_alarm_max: float = 0.35
     # Questions a helper wrote (tests/devset/helper_questions.yml): issue #10's targets for
     # paraphrases (right 0.95, wrong 0.02, out of scope 0.95), less one or two questions of margin.
     helper_right_min: float = 0.94

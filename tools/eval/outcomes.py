@@ -22,6 +22,7 @@ WRONG = "wrong topic"
 DECLINED = "declined"
 CATALOG_OUTCOMES = (RIGHT, DID_YOU_MEAN_RIGHT_FIRST, DID_YOU_MEAN, WRONG, DECLINED)
 DECLINING = {OUT_OF_SCOPE, "personal_advice"}
+ALARMS = {"emergency", "crisis"}
 
 
 def outcome(p: Prediction) -> str:
@@ -75,15 +76,23 @@ def out_of_scope_answered(predictions: Sequence[Prediction]) -> Rate:
     return Rate(sum(is_catalog(p.predicted) for p in subset), len(subset))
 
 
+def false_alarms(predictions: Sequence[Prediction]) -> Rate:
+    """Messages with no red flag and no crisis that get the emergency or crisis reply."""
+    subset = [p for p in predictions if p.expected not in ALARMS]
+    return Rate(sum(p.predicted in ALARMS for p in subset), len(subset))
+
+
 def outcome_checks(
     heldout: Sequence[Prediction],
     dev: Sequence[Prediction],
     helper: Sequence[Prediction],
+    posts: Sequence[Prediction],
     limits: Thresholds,
 ) -> list[Check]:
-    """Gates on what users get: wrong answers on the held-out set, the dev set of real questions
-    (gated against regression at what the assistant reaches, see README) and the helper-written
-    questions (at the issue's targets for paraphrases, where the assistant reaches them)."""
+    """Gates on what users get: wrong answers on the held-out set, the dev sets of real questions
+    and real posts (gated against regression at what the assistant reaches, see README) and the
+    helper-written questions (at the issue's targets for paraphrases, where the assistant reaches
+    them)."""
     split, helper_split = catalog_split(dev), catalog_split(helper)
     return [
         at_most("held-out wrong-topic answers", catalog_split(heldout).wrong, limits.heldout_wrong_max),
@@ -95,6 +104,9 @@ def outcome_checks(
         ),
         at_least("real emergency recall", recall(dev, "emergency"), limits.dev_emergency_min),
         at_least("real crisis recall", recall(dev, "crisis"), limits.dev_crisis_min),
+        at_least("real posts emergency recall", recall(posts, "emergency"), limits.posts_emergency_min),
+        at_least("real posts crisis recall", recall(posts, "crisis"), limits.posts_crisis_min),
+        at_most("real posts false alarms", false_alarms(posts), limits.posts_false_alarm_max),
         at_least("helper-written answered right", helper_split.right, limits.helper_right_min),
         at_most("helper-written wrong-topic answers", helper_split.wrong, limits.helper_wrong_max),
         at_least(
@@ -122,12 +134,14 @@ def split_rows(name: str, predictions: Sequence[Prediction]) -> list[str]:
         pct(out_of_scope_answered(predictions)),
         pct(recall(predictions, "emergency")),
         pct(recall(predictions, "crisis")),
+        pct(false_alarms(predictions)),
     ]
 
 
 SPLIT_HEADER = [
     "set", "right", "did you mean", "wrong topic", "declined",
     "out of scope declined", "out of scope answered", "emergency recall", "crisis recall",
+    "false alarms",
 ]  # fmt: skip
 
 

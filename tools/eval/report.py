@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.eval.data import is_catalog
+from tools.eval.devset import NO_RED_FLAG
 from tools.eval.metrics import Check, Headline, Prediction, Rate, confused_pairs, per_label
-from tools.eval.outcomes import outcome, split_rows, split_table
+from tools.eval.outcomes import ALARMS, outcome, split_rows, split_table
 
 MAX_PAIRS = 15
 PREDICTION_COLUMNS = [
@@ -38,6 +39,7 @@ class Results:
     cv_pairs: list[tuple[str, str, int]] = field(default_factory=list)
     dev: list[Prediction] = field(default_factory=list)  # real patients' questions
     helper: list[Prediction] = field(default_factory=list)  # the questions a helper wrote
+    posts: list[Prediction] = field(default_factory=list)  # real posts labelled for red flags
 
     def labels(self) -> list[str]:
         """Expected labels: catalog topics in menu order, then any other topic and intent alphabetically."""
@@ -149,6 +151,7 @@ def write_tables(results: Results, out: Path) -> list[Path]:
         ),
         _write_csv(out / "dev_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.dev]),
         _write_csv(out / "helper_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.helper]),
+        _write_csv(out / "posts_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.posts]),
         _write_csv(
             out / "confused_pairs.csv",
             ["source", "expected", "title", "predicted", "count"],
@@ -167,6 +170,8 @@ def dev_row(p: Prediction) -> list[str]:
 def dev_outcome(p: Prediction) -> str:
     if is_catalog(p.expected):
         return outcome(p)
+    if p.expected == NO_RED_FLAG:
+        return "false alarm" if p.predicted in ALARMS else "no alarm"
     return "right" if p.right else "missed"
 
 
@@ -177,6 +182,7 @@ def sets_table(results: Results) -> str:
             split_rows("held-out", results.assistant),
             split_rows("real questions", results.dev),
             split_rows("helper-written", results.helper),
+            split_rows("real posts", results.posts),
         ]
     )
 
@@ -218,13 +224,15 @@ def summary_markdown(results: Results) -> str:
             comparison_rows(a.assistant_headline, a.baseline_headline),
         ),
         "",
-        "## What users get: held-out, real patients' and helper-written questions",
+        "## What users get: held-out, real patients' and helper-written questions, real posts",
         "",
         "Real questions: `tests/devset/real_questions.yml`, verbatim from public pages with sources, "
         "never used in training. Helper-written: `tests/devset/helper_questions.yml`, catalog "
-        "questions and near-domain out-of-scope ones a helper wrote from the catalog alone. Every "
-        "question of each set: `heldout_predictions.csv`, `dev_predictions.csv` and "
-        "`helper_predictions.csv`.",
+        "questions and near-domain out-of-scope ones a helper wrote from the catalog alone. Real "
+        "posts: `tests/devset/real_posts.yml`, long posts from patients' blogs and forums, verbatim "
+        "with sources, labelled for a red flag or crisis now (safety columns only). Every message "
+        "of each set: `heldout_predictions.csv`, `dev_predictions.csv`, `helper_predictions.csv` "
+        "and `posts_predictions.csv`.",
         "",
         "```",
         sets_table(a),
