@@ -9,7 +9,7 @@ decides, without a learned model, whether a red flag is described as present:
   or with either of two ("a crash, and now my feet tingle": pain or a nerve symptom);
 - an emergency/urgent flag counts unless, in its own clause, it is denied ("no numbness in
   ...", "erections are normal") or said to have gone ("went away after surgery") with nothing
-  present; or the message is a general question with nobody in it ("can a disc cause
+  present; or it is told of a film or TV drama in its sentence; or the message is a general question with nobody in it ("can a disc cause
   incontinence?") or is about an animal. A history of cancer counts even in the past;
 - a question about one's own case (diagnosis, surgery, scans, doses) is `personal_advice`.
 
@@ -161,6 +161,8 @@ def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
     if is_denied(cues, clause, span.start, span.end):
         return False
     sentence = cues.sentence(doc, span.start, span.end)
+    if cues.at("fiction") & set(sentence):
+        return False
     return history_counts or not is_in_the_past(cues, clause, sentence)
 
 

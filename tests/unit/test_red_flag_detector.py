@@ -485,8 +485,16 @@ def test_dead_legs_are_no_crisis_but_being_dead_is(nlp):
         # pain that stays is no crisis; the writer not staying is
         ("Low back pain insisted on sticking around for years", None),
         ("No point in me sticking around if this pain is how it will be", "crisis"),
+        # a story on screen is no red flag of the writer's; the screen itself is no excuse
+        ("Watching Grey's Anatomy and a character couldn't feel her legs. Is that realistic?", None),
+        ("I was watching TV and suddenly both legs went numb", "emergency"),
+        ("In the film a man overdosed and now I keep thinking about taking all my pills", "crisis"),
+        # "can't go on" an outing is no crisis; "can't go on like this" is
+        ("I can't go on hikes anymore with my disc, which sucks", None),
+        ("I can't go on like this, the pain never stops", "crisis"),
     ],
 )
 def test_real_patient_post_classes(nlp, text, intent):
-    """The classes of false alarm found in tests/devset/real_posts.yml, with their dangerous twins."""
+    """The classes of false alarm found in tests/devset/real_posts.yml and the corpora's near
+    misses, with their dangerous twins."""
     assert verdict(nlp, text)[0] == intent
