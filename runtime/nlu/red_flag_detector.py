@@ -9,8 +9,10 @@ decides, without a learned model, whether a red flag is described as present:
   or with either of two ("a crash, and now my feet tingle": pain or a nerve symptom);
 - an emergency/urgent flag counts unless, in its own clause, it is denied ("no numbness in
   ...", "erections are normal") or said to have gone ("went away after surgery") with nothing
-  present; or it is told of a film or TV drama in its sentence; or the message is a general question with nobody in it ("can a disc cause
-  incontinence?") or is about an animal. A history of cancer counts even in the past;
+  present, or its sentence opens with a time in the past ("Prior to the surgery, ..."); or its
+  sentence tells of a film or TV drama; or the message is a general question with nobody in it
+  ("can a disc cause incontinence?") or is about an animal. A history of cancer counts even in
+  the past;
 - a question about one's own case (diagnosis, surgery, scans, doses) is `personal_advice`.
 
 When in doubt it fires: recall before precision. It also takes back DIET's `emergency` for a
