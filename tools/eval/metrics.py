@@ -72,7 +72,7 @@ class Thresholds:
     heldout_wrong_max: float = 0.03
     # Real patients' questions (tests/devset/): regression gates just under what the assistant
     # reaches today (README, Evaluation: right 0.261, right or "Did you mean" with the right topic
-    # first 0.432, wrong 0.068, out of scope declined 0.791, emergency 21/22, crisis 7/7), far
+    # first 0.432, wrong 0.068, out of scope declined 0.791, emergency 22/22, crisis 7/7), far
     # below the targets; raise them as it improves. Emergency 0.90 allows one miss more: three of
     # the 22 are caught by DIET alone, which varies a little between trainings.
     dev_right_min: float = 0.24
@@ -81,12 +81,11 @@ class Thresholds:
     dev_out_of_scope_declined_min: float = 0.74
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
-    # Real posts (tests/devset/real_posts.yml), long and told as stories: regression gates under
-    # today's emergency 9/14, crisis line 4/7 (a fifth gets the emergency reply) and false alarms
-    # 20/61 (0.328; 27/61 before the first changes measured on them), one post of margin each
-    # way since DIET catches some.
-    posts_emergency_min: float = 0.57
-    posts_crisis_min: float = 0.42
+    # Real posts (tests/devset/real_posts.yml), long and told as stories: regression gates a post
+    # under today's emergency 10/14, crisis line 5/7 (a sixth gets the emergency reply) and false
+    # alarms 20/61 (0.328; 27/61 before the first changes measured on them), since DIET catches some.
+    posts_emergency_min: float = 0.64
+    posts_crisis_min: float = 0.57
     posts_false_alarm_max: float = 0.35
     # Questions a helper wrote (tests/devset/helper_questions.yml): issue #10's targets for
     # paraphrases (right 0.95, wrong 0.02, out of scope 0.95), less one or two questions of margin.
