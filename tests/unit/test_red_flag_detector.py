@@ -496,7 +496,7 @@ def test_dead_legs_are_no_crisis_but_being_dead_is(nlp):
         ("Three operations and the pain is worse than ever. I have no pleasure in being alive", "crisis"),
         ("I've had to wake up in the middle of the night due to severe back pain", "emergency"),
         ("I wake up in the middle of the night to pee, is that my age?", None),
-        ("Unexplained numbness and sharp stabbing pain in the left side of my body. Suggestions?", "emergency"),
+        ("Unexplained numbness and sharp stabbing pain in the left side of my body?", "emergency"),
     ],
 )
 def test_real_patient_post_classes(nlp, text, intent):
