@@ -52,6 +52,7 @@ SENTENCE_ENDS = {".", "!", "?"}
 PHYSICAL_TIERS = ("emergency", "urgent")
 NEGATION_WINDOW = 10  # tokens before a red flag, within its clause: "don't have X or Y"
 DENIAL_WINDOW = 3  # tokens after it searched for "fine", "normal"
+LONG_STANDING = "long_standing"  # the `unless` cue that a new symptom overrides
 SENTENCE_OPENING = 3  # tokens in which a time frame opens a sentence: "So, years ago, ..."
 
 
@@ -198,7 +199,10 @@ def parse_label(span: Span) -> Label:
 def is_taken_back(doc: Doc, cues: Cues, label: Label) -> bool:
     """An `unless` cue anywhere in the message, not denied and not part of a red-flag phrase of
     the same flag: "lost 20 pounds on a diet", but not "lost 20 pounds, not dieting" nor "I
-    haven't been dieting"."""
+    haven't been dieting". A long time counts only when nothing is said to be new: "foot drop
+    for years" is no sudden drop, "for years, but since yesterday it drags" is."""
+    says_it_is_new = cues.anywhere("new_onset") or cues.anywhere("recent")
+    unless = [cue for cue in label.unless if not (cue == LONG_STANDING and says_it_is_new)]
     own_phrases = {
         i
         for span in doc.spans.get(RED_FLAGS_KEY, [])
@@ -207,7 +211,7 @@ def is_taken_back(doc: Doc, cues: Cues, label: Label) -> bool:
     }
     return any(
         not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1)
-        for cue in label.unless
+        for cue in unless
         for i in sorted(cues.at(cue) - own_phrases)
     )
 

@@ -503,3 +503,25 @@ def test_real_patient_post_classes(nlp, text, intent):
     """The classes of false alarm found in tests/devset/real_posts.yml and the corpora's near
     misses, with their dangerous twins."""
     assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a foot drop lived with for a long time is no sudden drop; something new is
+        ("He has had a drop foot since the operation, but it's been over a year now", None),
+        ("I've had foot drop for years, can I still have a discectomy?", None),
+        ("I've had a bit of foot drop for years but since yesterday my foot drags much more", "emergency"),
+        ("My foot has been dragging for over a year and now it has suddenly got worse", "emergency"),
+        ("my foot keeps dropping when I walk", "emergency"),
+        # worse lying down: of the back or its nerves, not of the stomach
+        ("My acid reflux is worse when I lie down, what can I do?", None),
+        ("my leg is worse when I lie down", "emergency"),
+        ("the pain is worse lying down", "emergency"),
+        ("I can't get comfortable in any position, rest doesn't help and it's worse in bed", "emergency"),
+    ],
+)
+def test_real_question_classes(nlp, text, intent):
+    """The classes of false alarm found in the real patients' questions (tests/devset), with
+    their dangerous twins."""
+    assert verdict(nlp, text)[0] == intent

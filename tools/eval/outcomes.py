@@ -104,6 +104,7 @@ def outcome_checks(
         ),
         at_least("real emergency recall", recall(dev, "emergency"), limits.dev_emergency_min),
         at_least("real crisis recall", recall(dev, "crisis"), limits.dev_crisis_min),
+        at_most("real questions false alarms", false_alarms(dev), limits.dev_false_alarm_max),
         at_least("real posts emergency recall", recall(posts, "emergency"), limits.posts_emergency_min),
         at_least("real posts crisis recall", recall(posts, "crisis"), limits.posts_crisis_min),
         at_most("real posts false alarms", false_alarms(posts), limits.posts_false_alarm_max),
