@@ -328,5 +328,5 @@ def test_real_posts_are_scored_for_alarms_raised_and_missed():
     assert not gates["real posts crisis recall"]  # the emergency reply is not the crisis line
     assert gates["real posts false alarms"]  # 1/3 <= 0.35
     dev_gates = {c.name: c.passed for c in outcome_checks([], predictions, [], [], Thresholds())}
-    assert not dev_gates["real questions false alarms"]  # 1/3 > 0.075
+    assert not dev_gates["real questions false alarms"]  # 1/3 > 0.08
     assert [dev_row(p)[-1] for p in predictions[:3]] == ["false alarm", "no alarm", "no alarm"]

@@ -82,8 +82,8 @@ class Thresholds:
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
     # emergency or crisis replies on the 241 real questions labelled neither: 15 today (0.062; 16
-    # before the foot drop lived with for a year and the stomach worse lying down), three of margin
-    dev_false_alarm_max: float = 0.075
+    # before the foot drop lived with for a year and the stomach worse lying down), four of margin
+    dev_false_alarm_max: float = 0.08
     # Real posts (tests/devset/real_posts.yml), long and told as stories: regression gates a post
     # under today's emergency 10/14, crisis line 5/7 (a sixth gets the emergency reply) and false
     # alarms 20/61 (0.328; 27/61 before the first changes measured on them), since DIET catches some.
