@@ -4,9 +4,10 @@
 catalog's words (recovery, surgery, curve of the spine), and the classifiers, trained only on
 spine questions, answer them with the nearest spine topic. A confident wrong answer is worse than
 "I don't have information on that". So when the message names something outside the catalog
-(data/spacy/scope_terms.yml, spans key "scope": another joint, organ or illness and nothing of
-the spine; a spine condition no topic covers, such as scoliosis or a spinal tumour, and none the
-catalog does; billing codes or insurance schemes), a `faq` answer, a "Did you mean" or a
+(data/spacy/scope_terms.yml, spans key "scope": another joint, organ or illness, or a spine
+condition no topic covers, such as scoliosis or a spinal tumour, and none of the conditions or
+operations the catalog does cover; billing codes or insurance schemes), a `faq` answer, a "Did
+you mean" or a
 `personal_advice` becomes `out_of_scope`. Other intents are left alone, and the RedFlagDetector
 after this component still has the last word: a red flag or crisis words get the safety reply.
 """
@@ -66,6 +67,6 @@ def outside_catalog(labels: set[str]) -> bool:
     """Whether the scope words a message names put it outside the catalog (scope_terms.yml)."""
     return (
         ADMIN in labels
-        or (OUTSIDE in labels and SPINE not in labels)
-        or (UNCOVERED in labels and COVERED not in labels)
+        # naming the spine is not enough: "a bone cyst on my spine", "lipomas in my lower back"
+        or (bool(labels & {OUTSIDE, UNCOVERED}) and COVERED not in labels)
     )

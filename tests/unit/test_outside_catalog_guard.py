@@ -33,6 +33,9 @@ def intent_after(nlp, text: str, intent: str) -> str:
         ("should I take something for my migraine", "personal_advice"),
         # a spine condition or procedure no topic covers, although the spine is named
         ("Are most spinal cord tumours benign or cancerous?", "nlu_fallback"),
+        # another body part or illness beside the spine, with none of the catalog's conditions
+        ("What does having a bone cyst on my spine mean?", "nlu_fallback"),
+        ("Will lipomas in my lower back affect an epidural before a c-section?", "faq"),
         ("hunched upper back from kyphosis, can exercises correct it", "faq"),
         ("is kyphoplasty the same as vertebroplasty for a spine fracture", "faq"),
         # what the clinic's staff answer, whatever else is named
@@ -53,6 +56,10 @@ def test_a_question_outside_the_catalog_is_declined(nlp, text, intent):
         # an uncovered condition beside one of the catalog's own
         "can scoliosis or arthritis lead to back ache",
         "I have scoliosis and a herniated disc at L4-L5, what are the treatments for the disc?",
+        # another illness beside one of the catalog's operations or back pain said otherwise
+        "I'm 63 and have diabetes, what are the risks of minimally invasive spine surgery?",
+        "had chest pain in march, cardiologist said my heart is fine, now my back is stiff",
+        "can back problems cause erectile dysfunction",
     ],
 )
 def test_a_spine_question_that_names_another_body_part_is_answered(nlp, text):

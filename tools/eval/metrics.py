@@ -72,13 +72,13 @@ class Thresholds:
     heldout_wrong_max: float = 0.03
     # Real patients' questions (tests/devset/): regression gates just under what the assistant
     # reaches today (README, Evaluation: right 0.261, right or "Did you mean" with the right topic
-    # first 0.432, wrong 0.068, out of scope declined 0.791, emergency 22/22, crisis 7/7), far
+    # first 0.432, wrong 0.045, out of scope declined 0.817, emergency 22/22, crisis 7/7), far
     # below the targets; raise them as it improves. Emergency 0.90 allows one miss more: three of
     # the 22 are caught by DIET alone, which varies a little between trainings.
     dev_right_min: float = 0.24
     dev_helpful_min: float = 0.40
     dev_wrong_max: float = 0.08
-    dev_out_of_scope_declined_min: float = 0.74
+    dev_out_of_scope_declined_min: float = 0.78
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
     # emergency or crisis replies on the 241 real questions labelled neither: 15 today (0.062; 16
