@@ -7,9 +7,9 @@ spine questions, answer them with the nearest spine topic. A confident wrong ans
 (data/spacy/scope_terms.yml, spans key "scope": another joint, organ or illness, or a spine
 condition no topic covers, such as scoliosis or a spinal tumour, and none of the conditions or
 operations the catalog does cover; billing codes or insurance schemes), a `faq` answer, a "Did
-you mean" or a
-`personal_advice` becomes `out_of_scope`. Other intents are left alone, and the RedFlagDetector
-after this component still has the last word: a red flag or crisis words get the safety reply.
+you mean" or a `personal_advice` becomes `out_of_scope`. Other intents are left alone, and the
+RedFlagDetector after this component still has the last word: a red flag or crisis words get
+the safety reply.
 """
 
 from __future__ import annotations
