@@ -63,6 +63,13 @@ def names_the_spine(message: Message) -> bool:
     return bool(scope_labels(message) & {SPINE, COVERED})
 
 
+def names_only_the_catalog(message: Message) -> bool:
+    """Whether the message names a condition or operation the catalog covers and nothing
+    outside it: what it asks about is the catalog's, however it is phrased."""
+    labels = scope_labels(message)
+    return COVERED in labels and not labels & {OUTSIDE, UNCOVERED, ADMIN}
+
+
 def outside_catalog(labels: set[str]) -> bool:
     """Whether the scope words a message names put it outside the catalog (scope_terms.yml)."""
     return (

@@ -208,3 +208,28 @@ def test_chit_chat_is_overruled_only_when_it_is_sure_of_a_topic_or_out_of_scope(
     unsure = configured(choice, overrule_probability=1.01)
     [message] = unsure.process([parsed(text, {"name": "goodbye", "confidence": 0.6})])
     assert message.get("intent") == {"name": "goodbye", "confidence": 0.6}
+
+
+@pytest.mark.parametrize(
+    "text, answered",
+    [
+        # a condition of the catalog and nothing else: out of scope leaves the vote
+        ("can I bake bread when my spinal stenosis narrows the canal", True),
+        ("can I bake bread when my knee and spinal stenosis narrow the canal", False),  # also outside
+        ("can I bake bread when my narrow spinal canal narrows", False),  # the spine, no condition
+    ],
+)
+def test_naming_only_the_catalog_leaves_out_of_scope_out_of_the_vote(choice, nlp, text, answered):
+    probabilities = choice.probabilities(text)
+    topic = choice.labels.index("faq/what_is_spinal_stenosis")
+    assert 0.15 <= probabilities[choice.labels.index("out_of_scope")] < probabilities[topic] < 0.7
+    only_among_the_catalog = configured(choice, sure_probability=1.01, in_catalog_sure_probability=0.75)
+    [message] = only_among_the_catalog.process(
+        [with_doc(nlp, parsed(text, FALLBACK, chosen="discectomy_recovery"))]
+    )
+    if answered:
+        assert message.get("intent")["name"] == "faq"
+        assert selected_topic(message.as_dict_nlu()) == "what_is_spinal_stenosis"
+    else:
+        assert message.get("intent")["name"] == "nlu_fallback"
+        assert topic_ranking(message.as_dict_nlu())[0][0] == "what_is_spinal_stenosis"

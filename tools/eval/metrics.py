@@ -75,7 +75,7 @@ class Thresholds:
     # first 0.432, wrong 0.045, out of scope declined 0.817, emergency 22/22, crisis 7/7), far
     # below the targets; raise them as it improves. Emergency 0.90 allows one miss more: three of
     # the 22 are caught by DIET alone, which varies a little between trainings.
-    dev_right_min: float = 0.24
+    dev_right_min: float = 0.30
     dev_helpful_min: float = 0.40
     dev_wrong_max: float = 0.08
     dev_out_of_scope_declined_min: float = 0.78
