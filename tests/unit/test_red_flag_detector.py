@@ -519,9 +519,25 @@ def test_real_patient_post_classes(nlp, text, intent):
         ("my leg is worse when I lie down", "emergency"),
         ("the pain is worse lying down", "emergency"),
         ("I can't get comfortable in any position, rest doesn't help and it's worse in bed", "emergency"),
+        # hurting oneself as an injury is no self-harm; wanting or doing it on purpose is
+        ("How does a disc end up rupturing if I didn't hurt myself?", None),
+        ("how can I exercise without hurting myself with a herniated disc", None),
+        ("how do I avoid hurting myself when I pick things up with sciatica", None),
+        ("I hurt myself lifting a box at work, is it a slipped disc?", None),
+        ("I think I hurt myself at the gym deadlifting, my lower back is sore", None),
+        ("I want to hurt myself", "crisis"),
+        ("I keep thinking about hurting myself", "crisis"),
+        ("sometimes I hurt myself on purpose to feel something else", "crisis"),
+        ("I didn't hurt myself today but I wanted to", "crisis"),
+        ("I hurt myself lifting at work and honestly I want to die", "crisis"),
+        # "OD" on a prescription: once daily
+        ("my doctor wants me to take naproxen 500mg OD, is that ok with a herniated disc", None),
+        ("the GP said 1 tablet od for my sciatica", None),
+        ("I'm going to OD on my tramadol tonight", "crisis"),
+        ("thinking of taking an od of my 50mg tablets", "crisis"),
     ],
 )
 def test_real_question_classes(nlp, text, intent):
-    """The classes of false alarm found in the real patients' questions (tests/devset), with
-    their dangerous twins."""
+    """The classes of false alarm found in the real patients' questions (tests/devset) and a
+    helper's blind questions (injury: "if I didn't hurt myself"), with their dangerous twins."""
     assert verdict(nlp, text)[0] == intent
