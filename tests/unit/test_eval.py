@@ -305,7 +305,7 @@ def test_a_did_you_mean_helps_only_when_its_first_button_is_the_right_topic():
     split = catalog_split(predictions)
     assert (split.right.hits, split.helpful.hits, split.did_you_mean.hits, split.wrong.hits) == (1, 2, 2, 1)
     gates = {
-        c.name: c.passed for c in outcome_checks(predictions, predictions, predictions, [], Thresholds())
+        c.name: c.passed for c in outcome_checks(predictions, predictions, predictions, [], [], Thresholds())
     }
     assert gates["real questions right or right first"]  # 2/4 >= 0.40
     assert not gates["real questions wrong-topic answers"]  # 1/4 > 0.08
@@ -323,10 +323,12 @@ def test_real_posts_are_scored_for_alarms_raised_and_missed():
         Prediction("e", "crisis", "emergency", 1.0),
     ]
     assert false_alarms(predictions) == Rate(1, 3)
-    gates = {c.name: c.passed for c in outcome_checks([], [], [], predictions, Thresholds())}
+    gates = {c.name: c.passed for c in outcome_checks([], [], [], [], predictions, Thresholds())}
     assert gates["real posts emergency recall"]
     assert not gates["real posts crisis recall"]  # the emergency reply is not the crisis line
     assert gates["real posts false alarms"]  # 1/3 <= 0.35
-    dev_gates = {c.name: c.passed for c in outcome_checks([], predictions, [], [], Thresholds())}
+    dev_gates = {c.name: c.passed for c in outcome_checks([], predictions, [], [], [], Thresholds())}
     assert not dev_gates["real questions false alarms"]  # 1/3 > 0.08
+    named_gates = {c.name: c.passed for c in outcome_checks([], [], [], predictions, [], Thresholds())}
+    assert not named_gates["catalog-named false alarms"]  # none may alarm
     assert [dev_row(p)[-1] for p in predictions[:3]] == ["false alarm", "no alarm", "no alarm"]

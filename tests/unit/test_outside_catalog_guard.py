@@ -41,6 +41,12 @@ def intent_after(nlp, text: str, intent: str) -> str:
         # what the clinic's staff answer, whatever else is named
         ("whats the CPT code for a lumbar microdiscectomy", "faq"),
         ("does medicare cover artificial disc replacement", "faq"),
+        # an aspect the catalog never speaks of (a blind helper's words)
+        ("how much does it cost to have a microdiscectomy done privately", "faq"),
+        ("can my GP give me a fit note for sciatica", "nlu_fallback"),
+        ("do I have to tell the DVLA about my spinal stenosis", "faq"),
+        ("who is the best surgeon for minimally invasive spine surgery", "faq"),
+        ("did any celebrity have an artificial disc replacement", "faq"),
     ],
 )
 def test_a_question_outside_the_catalog_is_declined(nlp, text, intent):
@@ -60,6 +66,11 @@ def test_a_question_outside_the_catalog_is_declined(nlp, text, intent):
         "I'm 63 and have diabetes, what are the risks of minimally invasive spine surgery?",
         "had chest pain in march, cardiologist said my heart is fine, now my back is stiff",
         "can back problems cause erectile dysfunction",
+        # an aspect as the context of a catalog question, not its subject
+        "Everyone says avoid surgery at all costs. Is surgery ever the right call for a slipped disc?",
+        "I'm on the waiting list for a discectomy, what can I do for the sciatica in the meantime?",
+        "I'm on sick leave with a herniated disc, how long does it usually take to heal?",
+        "I'm a lawyer and sit all day, could that have caused my disc extrusion?",
     ],
 )
 def test_a_spine_question_that_names_another_body_part_is_answered(nlp, text):

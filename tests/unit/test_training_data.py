@@ -85,9 +85,10 @@ def test_real_patient_questions_never_appear_in_training_and_name_their_source()
     assert labels <= set(TOPICS)
 
 
-def test_helper_written_questions_never_appear_in_training():
+@pytest.mark.parametrize("name", ["helper_questions.yml", "helper_questions_named.yml"])
+def test_helper_written_questions_never_appear_in_training(name):
     training = {normalised(t) for examples in TRAINING.values() for t in examples}
-    written = yaml.safe_load((ROOT / "tests" / "devset" / "helper_questions.yml").read_text())["questions"]
+    written = yaml.safe_load((ROOT / "tests" / "devset" / name).read_text())["questions"]
     assert [q["text"] for q in written if normalised(q["text"]) in training] == []
     assert {q["label"] for q in written} - {"out_of_scope"} <= set(TOPICS)
 

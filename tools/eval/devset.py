@@ -1,6 +1,7 @@
 """The dev sets as labelled examples: real patients' questions (tests/devset/real_questions.yml),
-the questions a helper wrote from the catalog alone (tests/devset/helper_questions.yml) and real
-patients' posts labelled for red flags (tests/devset/real_posts.yml).
+the questions helpers wrote from the catalog alone (tests/devset/helper_questions.yml, and
+tests/devset/helper_questions_named.yml, each naming a condition or operation of the catalog) and
+real patients' posts labelled for red flags (tests/devset/real_posts.yml).
 
 A topic label becomes `faq/<topic>`, as in the training data; out_of_scope, emergency and crisis
 stay as they are. Never used for training.
@@ -16,6 +17,7 @@ from tools.eval.data import CATALOG_PREFIX, Example
 
 DEVSET = Path("tests/devset/real_questions.yml")
 HELPER_SET = Path("tests/devset/helper_questions.yml")
+NAMED_SET = Path("tests/devset/helper_questions_named.yml")
 POSTS = Path("tests/devset/real_posts.yml")
 PLAIN_LABELS = {"out_of_scope", "emergency", "crisis"}
 NO_RED_FLAG = "no_red_flag"  # a post's label `none`: any alarm on it is a false alarm

@@ -29,7 +29,7 @@ from tools.eval import plots as eval_plots
 from tools.eval import rasa as eval_rasa
 from tools.eval.baseline import NearestNeighbourBaseline
 from tools.eval.data import Example, is_catalog, label_titles, load_examples, topic_titles
-from tools.eval.devset import DEVSET, HELPER_SET, POSTS, load_devset, load_posts
+from tools.eval.devset import DEVSET, HELPER_SET, NAMED_SET, POSTS, load_devset, load_posts
 from tools.eval.metrics import Prediction, Thresholds, checks, headline, topic_confusion
 from tools.eval.outcomes import outcome_checks
 from tools.eval.report import Results, sets_table, summary_markdown, terminal_table, write_tables
@@ -124,6 +124,9 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
     helper = load_devset(ROOT / HELPER_SET)
     step(f"assistant: parsing {len(helper)} helper-written questions ({HELPER_SET})")
     helper_run = eval_assistant.predict(agent, helper)
+    named = load_devset(ROOT / NAMED_SET)
+    step(f"assistant: parsing {len(named)} helper-written questions naming the catalog ({NAMED_SET})")
+    named_run = eval_assistant.predict(agent, named)
     posts = load_posts(ROOT / POSTS)
     step(f"assistant: parsing {len(posts)} real patients' posts labelled for red flags ({POSTS})")
     posts_run = eval_assistant.predict(agent, posts)
@@ -145,9 +148,10 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
         assistant_headline=ours,
         baseline_headline=theirs,
         checks=checks(ours, theirs)
-        + outcome_checks(assistant_run, dev_run, helper_run, posts_run, Thresholds()),
+        + outcome_checks(assistant_run, dev_run, helper_run, named_run, posts_run, Thresholds()),
         dev=dev_run,
         helper=helper_run,
+        named=named_run,
         posts=posts_run,
         titles=label_titles(),
         topics=list(topic_titles()),

@@ -95,6 +95,12 @@ class Thresholds:
     helper_right_min: float = 0.94
     helper_wrong_max: float = 0.02
     helper_out_of_scope_declined_min: float = 0.93
+    # Questions another helper wrote, each naming a condition or operation of the catalog
+    # (tests/devset/helper_questions_named.yml): against regression, at what the assistant reaches.
+    named_right_min: float = 0.93
+    named_wrong_max: float = 0.05
+    named_out_of_scope_declined_min: float = 0.50
+    named_false_alarm_max: float = 0.0  # none of its 130 questions describes a red flag or a crisis
 
 
 def recall(predictions: Sequence[Prediction], label: str) -> Rate:

@@ -86,14 +86,15 @@ def outcome_checks(
     heldout: Sequence[Prediction],
     dev: Sequence[Prediction],
     helper: Sequence[Prediction],
+    named: Sequence[Prediction],
     posts: Sequence[Prediction],
     limits: Thresholds,
 ) -> list[Check]:
     """Gates on what users get: wrong answers on the held-out set, the dev sets of real questions
-    and real posts (gated against regression at what the assistant reaches, see README) and the
+    and real posts (gated against regression at what the assistant reaches, see README), the
     helper-written questions (at the issue's targets for paraphrases, where the assistant reaches
-    them)."""
-    split, helper_split = catalog_split(dev), catalog_split(helper)
+    them) and those naming the catalog (against regression)."""
+    split = catalog_split(dev)
     return [
         at_most("held-out wrong-topic answers", catalog_split(heldout).wrong, limits.heldout_wrong_max),
         at_least("real questions answered right", split.right, limits.dev_right_min),
@@ -108,13 +109,30 @@ def outcome_checks(
         at_least("real posts emergency recall", recall(posts, "emergency"), limits.posts_emergency_min),
         at_least("real posts crisis recall", recall(posts, "crisis"), limits.posts_crisis_min),
         at_most("real posts false alarms", false_alarms(posts), limits.posts_false_alarm_max),
-        at_least("helper-written answered right", helper_split.right, limits.helper_right_min),
-        at_most("helper-written wrong-topic answers", helper_split.wrong, limits.helper_wrong_max),
-        at_least(
-            "helper-written out of scope declined",
-            out_of_scope_declined(helper),
-            limits.helper_out_of_scope_declined_min,
+        *written_set_checks(
+            "helper-written",
+            helper,
+            (limits.helper_right_min, limits.helper_wrong_max, limits.helper_out_of_scope_declined_min),
         ),
+        *written_set_checks(
+            "catalog-named",
+            named,
+            (limits.named_right_min, limits.named_wrong_max, limits.named_out_of_scope_declined_min),
+        ),
+        at_most("catalog-named false alarms", false_alarms(named), limits.named_false_alarm_max),
+    ]
+
+
+def written_set_checks(
+    name: str, predictions: Sequence[Prediction], limits: tuple[float, float, float]
+) -> list[Check]:
+    """A helper-written set's gates: right at least, wrong at most, out of scope declined at least."""
+    right_min, wrong_max, declined_min = limits
+    split = catalog_split(predictions)
+    return [
+        at_least(f"{name} answered right", split.right, right_min),
+        at_most(f"{name} wrong-topic answers", split.wrong, wrong_max),
+        at_least(f"{name} out of scope declined", out_of_scope_declined(predictions), declined_min),
     ]
 
 

@@ -39,6 +39,7 @@ class Results:
     cv_pairs: list[tuple[str, str, int]] = field(default_factory=list)
     dev: list[Prediction] = field(default_factory=list)  # real patients' questions
     helper: list[Prediction] = field(default_factory=list)  # the questions a helper wrote
+    named: list[Prediction] = field(default_factory=list)  # ... each naming the catalog
     posts: list[Prediction] = field(default_factory=list)  # real posts labelled for red flags
 
     def labels(self) -> list[str]:
@@ -151,6 +152,7 @@ def write_tables(results: Results, out: Path) -> list[Path]:
         ),
         _write_csv(out / "dev_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.dev]),
         _write_csv(out / "helper_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.helper]),
+        _write_csv(out / "named_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.named]),
         _write_csv(out / "posts_predictions.csv", DEV_COLUMNS, [dev_row(d) for d in results.posts]),
         _write_csv(
             out / "confused_pairs.csv",
@@ -182,6 +184,7 @@ def sets_table(results: Results) -> str:
             split_rows("held-out", results.assistant),
             split_rows("real questions", results.dev),
             split_rows("helper-written", results.helper),
+            split_rows("naming the catalog", results.named),
             split_rows("real posts", results.posts),
         ]
     )
@@ -228,7 +231,9 @@ def summary_markdown(results: Results) -> str:
         "",
         "Real questions: `tests/devset/real_questions.yml`, verbatim from public pages with sources, "
         "never used in training. Helper-written: `tests/devset/helper_questions.yml`, catalog "
-        "questions and near-domain out-of-scope ones a helper wrote from the catalog alone. Real "
+        "questions and near-domain out-of-scope ones a helper wrote from the catalog alone; naming "
+        "the catalog: `tests/devset/helper_questions_named.yml`, another helper's, each naming a "
+        "condition or operation of the catalog (`named_predictions.csv`). Real "
         "posts: `tests/devset/real_posts.yml`, long posts from patients' blogs and forums, verbatim "
         "with sources, labelled for a red flag or crisis now (safety columns only). Every message "
         "of each set: `heldout_predictions.csv`, `dev_predictions.csv`, `helper_predictions.csv` "
