@@ -71,7 +71,7 @@ class Thresholds:
     # What users get (tools/eval/outcomes.py): confident wrong answers are the harm.
     heldout_wrong_max: float = 0.03
     # Real patients' questions (tests/devset/): regression gates just under what the assistant
-    # reaches today (README, Evaluation: right 0.261, right or "Did you mean" with the right topic
+    # reaches today (README, Evaluation: right 0.318, right or "Did you mean" with the right topic
     # first 0.432, wrong 0.045, out of scope declined 0.817, emergency 22/22, crisis 7/7), far
     # below the targets; raise them as it improves. Emergency 0.90 allows one miss more: three of
     # the 22 are caught by DIET alone, which varies a little between trainings.
@@ -100,7 +100,7 @@ class Thresholds:
     named_right_min: float = 0.93
     named_wrong_max: float = 0.05
     named_out_of_scope_declined_min: float = 0.50
-    named_false_alarm_max: float = 0.0  # none of its 130 questions describes a red flag or a crisis
+    named_false_alarm_max: float = 0.0  # none of its 121 questions describes a red flag or a crisis
 
 
 def recall(predictions: Sequence[Prediction], label: str) -> Rate:
