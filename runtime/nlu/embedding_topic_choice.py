@@ -92,6 +92,12 @@ def training_label(message: Message) -> Optional[str]:
     return intent
 
 
+def without(left_out: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """The probabilities with the labels `left_out` at zero and the rest renormalised."""
+    rest = np.where(left_out, 0.0, probabilities)
+    return rest / (rest.sum() or 1.0)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class EmbeddingTopicChoice(GraphComponent):
     @staticmethod
@@ -275,14 +281,7 @@ class EmbeddingTopicChoice(GraphComponent):
 
     def without_safety(self, probabilities: np.ndarray) -> np.ndarray:
         """The probabilities with the safety labels at zero and the rest renormalised."""
-        rest = np.where(self.is_safety, 0.0, probabilities)
-        return rest / (rest.sum() or 1.0)
-
-    def without_meaning_intents(self, probabilities: np.ndarray) -> np.ndarray:
-        """The probabilities with `out_of_scope` (the meaning intents) at zero and the rest
-        renormalised."""
-        rest = np.where(self.is_meaning_intent, 0.0, probabilities)
-        return rest / (rest.sum() or 1.0)
+        return without(self.is_safety, probabilities)
 
     def answerable_topic(self, message: Message, probabilities: np.ndarray) -> Optional[tuple[str, float]]:
         """The most probable label and its probability, if it is a topic probable enough to be
@@ -298,7 +297,7 @@ class EmbeddingTopicChoice(GraphComponent):
         if self.is_topic[best] and probability >= needed:
             return label, probability
         if names_only_the_catalog(message) and not self.is_safety[best]:  # an alarm: did you mean
-            catalog_vote = self.without_meaning_intents(self.without_safety(probabilities))
+            catalog_vote = without(self.is_safety | self.is_meaning_intent, probabilities)
             best = int(catalog_vote.argmax())
             if self.is_topic[best] and catalog_vote[best] >= self.config["in_catalog_sure_probability"]:
                 return self.labels[best], float(catalog_vote[best])
