@@ -22,12 +22,28 @@ from typing import Any
 import spacy
 import yaml
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
 from runtime.nlu.outside_catalog_guard import SCOPE_KEY
 from runtime.nlu.safety_patterns import CUES_KEY, RED_FLAGS_KEY, compile_safety_patterns, phrase_tokens
 
 TokenPattern = list[dict[str, Any]]
+
+# A full stop between a word and a letter: "fell down the stairs.now my legs are weak".
+RUN_ON_FULL_STOP = r"(?<=[a-z0-9])\.(?=[a-z])"
+
+
+def split_run_on_sentences(nlp: Language) -> None:
+    """Split sentences typed without the space after the full stop, as the space would have.
+
+    Rasa lowercases a message before spaCy reads it (SpacyNLP, case_sensitive false), so spaCy's
+    own rule, a full stop between a lower- and an upper-case letter, never applies; and
+    "stairs.now" looks like a web address (".now" is a top-level domain), which the tokenizer
+    keeps whole. Patients do not paste web addresses to ask about their spine: that check is off.
+    """
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, RUN_ON_FULL_STOP]).finditer
+    nlp.tokenizer.url_match = None
 
 
 def phrase_to_token_pattern(nlp: Language, phrase: str) -> TokenPattern:
@@ -77,6 +93,7 @@ def build_pipeline(
     patterns_path: Path, red_flags_path: Path, glossary_path: Path, scope_path: Path
 ) -> Language:
     nlp = spacy.blank("en")
+    split_run_on_sentences(nlp)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler")
     # SpanRulers keep overlapping matches, unlike entities: a red flag may contain a spine term.

@@ -89,6 +89,14 @@ class Cues:
         right = min((e for e in ends if e >= end), default=len(doc))
         return range(left, right)
 
+    def reply_opening(self, doc: Doc, sentence: range) -> range:
+        """The first tokens of the sentence after `sentence`, where a short reply to it starts:
+        "I had a fever last week. All better now"."""
+        if sentence.stop >= len(doc):
+            return range(0)
+        following = self.sentence(doc, sentence.stop + 1, sentence.stop + 1)
+        return range(following.start, min(following.start + SENTENCE_OPENING, following.stop))
+
     def clause(self, start: int, end: int, length: int) -> range:
         """The tokens between the boundaries around start..end."""
         boundaries = self.at("boundary")
@@ -123,12 +131,14 @@ def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
     )
 
 
-def is_in_the_past(cues: Cues, clause: range, sentence: range) -> bool:
-    """Said to be past in its own clause ("years ago"), or to have gone anywhere in its sentence
-    ("had a fever last week, all better now"); with nothing present in its own clause and nothing
-    come back. A present word inside such a phrase ("better now") does not count as present."""
+def is_in_the_past(cues: Cues, clause: range, sentence: range, told_after: set) -> bool:
+    """Said to be past in its own clause ("years ago"), or to have gone after it in its sentence
+    ("had a fever last week, all better now") or at the start of the next ("... last week. All
+    better now."), `told_after`; with nothing present in its own clause and nothing come back. A
+    present word inside such a phrase ("better now") does not count as present. What comes after
+    a word of it gone is not what went: "it's gone now but I can't pee"."""
     past = cues.at("resolved") | cues.at("gone")
-    said_gone = bool(cues.at("gone") & set(sentence))
+    said_gone = bool(cues.at("gone") & told_after)
     # "had a fever two days ago, gone now": once it is said to have gone, when it started does
     # not make it present; only words of it going on ("still", "now") do
     present = cues.at("present") if said_gone else cues.at("present") | cues.at("recent")
@@ -166,7 +176,8 @@ def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
     sentence = cues.sentence(doc, span.start, span.end)
     if cues.at("fiction") & set(sentence):
         return False
-    return history_counts or not is_in_the_past(cues, clause, sentence)
+    told_after = set(range(span.start, sentence.stop)) | set(cues.reply_opening(doc, sentence))
+    return history_counts or not is_in_the_past(cues, clause, sentence, told_after)
 
 
 def has_undenied(doc: Doc, cues: Cues, cue: str) -> bool:

@@ -30,3 +30,20 @@ def test_lay_terms_and_levels_are_recognised(nlp, text, expected):
 
 def test_lookup_lemmatizer_is_loaded(nlp):
     assert [t.lemma_ for t in nlp("discs ruptured legs")] == ["disc", "rupture", "leg"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # no space after the full stop: split as the space would have (Rasa lowercases first)
+        ("i fell down the stairs.now my legs are weak", ["stairs", ".", "now", "my"]),
+        ("foot drop since 2012.please help", ["2012", ".", "please"]),
+        # what has a full stop inside stays whole
+        ("2.5mg twice a day", ["2.5", "mg"]),
+        ("e.g. sitting", ["e.g.", "sitting"]),
+        ("at 3 a.m. it wakes me", ["a.m.", "it"]),
+    ],
+)
+def test_sentences_typed_without_a_space_are_split(nlp, text, words):
+    tokens = [t.text for t in nlp(text)]
+    assert any(tokens[i : i + len(words)] == words for i in range(len(tokens)))

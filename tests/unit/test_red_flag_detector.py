@@ -535,6 +535,20 @@ def test_real_patient_post_classes(nlp, text, intent):
         ("the GP said 1 tablet od for my sciatica", None),
         ("I'm going to OD on my tramadol tonight", "crisis"),
         ("thinking of taking an od of my 50mg tablets", "crisis"),
+        # no space after the full stop: the date still says how long, the next sentence still new
+        ("I have foot drop since surgery on my knee in November 2012.Please which clinic is best", None),
+        ("my foot has dragged since this morning.Please help", "emergency"),
+        ("I fell off a ladder.Now I can't feel my legs", "emergency"),
+        # gone, said at the start of the next sentence; what follows a word of it gone is new
+        ("I had a fever last week. All better now, is a bulging disc serious?", None),
+        ("I had a fever last week. Totally fine now. Can a herniated disc cause headaches?", None),
+        ("I had a fever last week. My back pain is all gone now", "emergency"),
+        ("I had a fever last week. I still have it and my back is killing me", "emergency"),
+        ("Both legs went numb an hour ago. All better now but it came back just now", "emergency"),
+        ("I had numbness in both legs this morning. It's gone now but I can't pee", "emergency"),
+        ("my sciatica is all gone now but I can't pee", "emergency"),
+        ("Had a fever over the weekend. Now fine. What is a disc extrusion?", None),
+        ("Had a fever over the weekend, now fine, but since this morning both legs are numb", "emergency"),
     ],
 )
 def test_real_question_classes(nlp, text, intent):

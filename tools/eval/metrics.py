@@ -72,18 +72,19 @@ class Thresholds:
     heldout_wrong_max: float = 0.03
     # Real patients' questions (tests/devset/): regression gates just under what the assistant
     # reaches today (README, Evaluation: right 0.318, right or "Did you mean" with the right topic
-    # first 0.432, wrong 0.045, out of scope declined 0.817, emergency 22/22, crisis 7/7), far
+    # first 0.432, wrong 0.045, out of scope declined 0.830, emergency 22/22, crisis 7/7), far
     # below the targets; raise them as it improves. Emergency 0.90 allows one miss more: three of
     # the 22 are caught by DIET alone, which varies a little between trainings.
     dev_right_min: float = 0.30
     dev_helpful_min: float = 0.40
     dev_wrong_max: float = 0.08
-    dev_out_of_scope_declined_min: float = 0.78
+    dev_out_of_scope_declined_min: float = 0.80
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
-    # emergency or crisis replies on the 241 real questions labelled neither: 15 today (0.062; 16
-    # before the foot drop lived with for a year and the stomach worse lying down), four of margin
-    dev_false_alarm_max: float = 0.08
+    # emergency or crisis replies on the 241 real questions labelled neither: 14 today (0.058; 16
+    # before the foot drop lived with for a year and the stomach worse lying down, 15 before the
+    # foot drop "since November 2012.Please"), four of margin
+    dev_false_alarm_max: float = 0.075
     # Real posts (tests/devset/real_posts.yml), long and told as stories: regression gates a post
     # under today's emergency 10/14, crisis line 5/7 (a sixth gets the emergency reply) and false
     # alarms 20/61 (0.328; 27/61 before the first changes measured on them), since DIET catches some.
