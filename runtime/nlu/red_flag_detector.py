@@ -119,16 +119,25 @@ class Assessment:
 
 
 def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
-    """Denied ("no numbness", "erections are normal"), only mentioned ("my physio mentioned foot
-    drop"), or limited ("can't walk far": a walking distance, not legs that fail)."""
+    """Denied ("no numbness", "erections are normal"; asked and answered, "Any fever? No."), only
+    mentioned ("my physio mentioned foot drop"), or limited ("can't walk far": a walking
+    distance, not legs that fail)."""
     before = range(max(start - NEGATION_WINDOW, clause.start), start)
     after = set(range(end, min(end + DENIAL_WINDOW, clause.stop)))
     return (
         bool(cues.at("negation") & set(before))
+        or is_answered_no(cues, clause, end)
         or bool((cues.at("denied_after") - cues.at("failing")) & after)
         or bool(cues.at("limited_after") & after)
         or bool(cues.at("mention") & set(clause))
     )
+
+
+def is_answered_no(cues: Cues, clause: range, end: int) -> bool:
+    """Asked and answered no just after it ("Any fever? No."), with no word of now in its own
+    clause: "numb down there since lunch? no, since breakfast" corrects, it does not deny."""
+    answered = bool(cues.at("answered_no") & set(range(end, end + DENIAL_WINDOW)))
+    return answered and not (cues.at("present") | cues.at("recent")) & set(clause)
 
 
 def is_in_the_past(cues: Cues, clause: range, sentence: range, told_after: set) -> bool:

@@ -549,6 +549,46 @@ def test_real_patient_post_classes(nlp, text, intent):
         ("my sciatica is all gone now but I can't pee", "emergency"),
         ("Had a fever over the weekend. Now fine. What is a disc extrusion?", None),
         ("Had a fever over the weekend, now fine, but since this morning both legs are numb", "emergency"),
+        # a blind set on time and resolution (README, Safety): asked and answered no
+        (
+            "Any fever? No. Any numbness down below? No. Just stiff in the mornings. Could it be arthritis?",
+            None,
+        ),
+        ("Fever, no. Weak legs, no. Problems peeing, no. When should I see a GP?", None),
+        ("Both legs went numb this morning? No idea why, please help", "emergency"),
+        ("Numb between my legs since lunch? no, since breakfast actually", "emergency"),
+        ("Any fever? No. But since this morning I can't feel my legs", "emergency"),
+        # ... gone in a word of its own
+        ("Had a fever over the weekend. All good now. What is a disc bulge?", None),
+        (
+            "Face went numb at the dentist, the anaesthetic. Wore off. Can grinding cause neck pain?",
+            None,
+        ),
+        ("the anaesthetic wore off and now I can't feel my legs", "emergency"),
+        (
+            "Lost control of my bladder after a crash in 2009, it came back within a week. All normal since.",
+            None,
+        ),
+        (
+            "Lost control of my bladder in 2009, it came back within a week. Since last night I wet myself",
+            "emergency",
+        ),
+        # ... retention and leaking unnoticed, as people put them
+        ("I havent peed since yesterday morning and my tummy feels really full", "emergency"),
+        ("since saturday ive been leaking and not noticing", "emergency"),
+        ("I havent been able to poo or feel when i need to for 2 days now", "emergency"),
+        # ... urine held back, said without a urine word beside it
+        (
+            "trouble peeing last year with a UTI, all fine. this is different, cant get it out since today",
+            "emergency",
+        ),
+        ("My MRI is stuck in my head and I can't get it out, is a disc bulge serious?", None),
+        # ... a what-if is no event
+        ("Hypothetically, if someone fell from a height and had back pain, what should they do?", None),
+        ("I fell from a height an hour ago and my back is agony", "emergency"),
+        # ... and a thought of how easy it would be
+        ("Lately I keep looking at the bridge on my way to work and thinking how easy it would be", "crisis"),
+        ("I wonder how easy it would be to get back to running after a microdiscectomy", None),
     ],
 )
 def test_real_question_classes(nlp, text, intent):
