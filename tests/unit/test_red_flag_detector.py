@@ -565,6 +565,7 @@ def test_real_patient_post_classes(nlp, text, intent):
             None,
         ),
         ("the anaesthetic wore off and now I can't feel my legs", "emergency"),
+        ("both my thighs feel numb on the inside since yesterday and it doesn't wear off", "emergency"),
         (
             "Lost control of my bladder after a crash in 2009, it came back within a week. All normal since.",
             None,
@@ -583,6 +584,8 @@ def test_real_patient_post_classes(nlp, text, intent):
             "emergency",
         ),
         ("My MRI is stuck in my head and I can't get it out, is a disc bulge serious?", None),
+        # ... both thighs numb (blind set 7, caught by DIET alone until one training did not)
+        ("since yday both my thighs feel numb on the inside and my back is bad", "emergency"),
         # ... a what-if is no event
         ("Hypothetically, if someone fell from a height and had back pain, what should they do?", None),
         ("I fell from a height an hour ago and my back is agony", "emergency"),
