@@ -3,7 +3,9 @@ person (issue #16, SAFETY.md section 4).
 
 Up to MAX_EXPLAINED words, most important first, each with its plain-words explanation from
 data/mri/glossary.yml; then what a report cannot tell and who can; last, the other words and the
-closest FAQ topics as buttons.
+FAQ topics as buttons: first those its questions ask about (a pasted report that asks "is surgery
+needed?" offers when surgery is needed; the OtherQuestionsFinder's `asked_topics`), then the topics
+of the words explained.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from runtime.catalog import load_catalog, topic_button
 from runtime.mri_glossary import Term, load_glossary
-from runtime.parse_data import report_term_payload, report_terms
+from runtime.parse_data import asked_topics, report_term_payload, report_terms
 
 MAX_EXPLAINED = 6
-MAX_TOPICS = 2
+MAX_TOPICS = 3
 
 
 def short_name(term: Term) -> str:
@@ -47,7 +49,10 @@ class ActionExplainReport(Action):
         dispatcher.utter_message(response="utter_report_limits")
         # All buttons on the last message: the website widget shows only the last message's.
         catalog = load_catalog()
-        topics = list(dict.fromkeys(t.topic for t in shown if t.topic in catalog.topics))[:MAX_TOPICS]
+        asked = asked_topics(tracker.latest_message)
+        topics = [t for t in dict.fromkeys(asked + [t.topic for t in shown]) if t in catalog.topics][
+            :MAX_TOPICS
+        ]
         words = [{"title": short_name(t), "payload": report_term_payload(t.id)} for t in more]
         buttons = words + [topic_button(catalog.topics[t]) for t in topics]
         if buttons:

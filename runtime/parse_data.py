@@ -15,6 +15,7 @@ FALLBACK_INTENT = "nlu_fallback"
 OWN_CASE = "own_case"  # set by the RedFlagDetector
 RED_FLAGS = "red_flags"  # the red flags the RedFlagDetector found
 OTHER_QUESTIONS = "other_questions"  # further topics asked about, by the OtherQuestionsFinder
+ASKED_TOPICS = "asked_topics"  # each question sentence's nearest topic, by the OtherQuestionsFinder
 REPORT_TERMS = "report_terms"  # glossary words of an MRI report found, by the ReportTermsDetector
 EXPLAIN_REPORT_INTENT = "explain_report"
 SAFETY_TIER_ENTITY = "safety_tier"  # emergency or urgent, set by the RedFlagDetector
@@ -93,6 +94,11 @@ def intent_confidences(parse_data: dict[str, Any]) -> dict[str, float]:
 def other_questions(parse_data: dict[str, Any]) -> list[str]:
     """The further FAQ topics a message with several questions asks about."""
     return list(parse_data.get(OTHER_QUESTIONS) or [])
+
+
+def asked_topics(parse_data: dict[str, Any]) -> list[str]:
+    """The topic each question sentence of the message is nearest to, in the message's order."""
+    return list(parse_data.get(ASKED_TOPICS) or [])
 
 
 def report_terms(parse_data: dict[str, Any]) -> list[str]:

@@ -5,8 +5,10 @@ ResponseSelector's one topic; this component finds the others, so the answer can
 "You also asked about ..." and their buttons. Each question sentence
 (runtime/nlu/question_focus.py) is embedded and matched to the nearest training question
 of the `faq` retrieval intent; a match below `min_similarity`, or the topic already answered,
-is left out. Trained with the model: the training questions' embeddings are stored with it.
-The embeddings are all-MiniLM-L6-v2's (runtime/nlu/sentence_encoder.py), offline.
+is left out. Each question's topic is also kept (`asked_topics`), even for one question: a pasted
+MRI report that asks "is surgery needed?" offers that topic beside the words
+(actions/report_words.py). Trained with the model: the training questions' embeddings are stored
+with it. The embeddings are all-MiniLM-L6-v2's (runtime/nlu/sentence_encoder.py), offline.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from runtime.nlu.nearest_questions import NearestTrainingQuestions
 from runtime.nlu.question_focus import questions
-from runtime.parse_data import OTHER_QUESTIONS, selected_topic
+from runtime.parse_data import ASKED_TOPICS, OTHER_QUESTIONS, selected_topic
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +41,25 @@ class OtherQuestionsFinder(NearestTrainingQuestions):
         for message in messages:
             text = message.get(TEXT)
             asked = questions(text) if isinstance(text, str) else []
+            topics = self.topics_asked(asked)
+            if topics:
+                message.set(ASKED_TOPICS, topics, add_to_output=True)
             if len(asked) < 2:
                 continue
-            found = [selected_topic(message.as_dict_nlu())]
-            for question in asked:
-                topic, similarity = self.nearest_topic(question)
-                if topic and topic not in found and similarity >= self.config["min_similarity"]:
-                    found.append(topic)
-                    logger.debug("Also asked about %s (similarity %.2f)", topic, similarity)
-            others = found[1 : 1 + self.config["max_topics"]]
+            answered = selected_topic(message.as_dict_nlu())
+            others = [topic for topic in topics if topic != answered][: self.config["max_topics"]]
             if others:
+                logger.debug("Also asked about %s", others)
                 message.set(OTHER_QUESTIONS, others, add_to_output=True)
         return messages
+
+    def topics_asked(self, asked: List[str]) -> List[str]:
+        """The nearest topic of each question sentence, once each, when near enough."""
+        nearest = [self.nearest_topic(question) for question in asked]
+        return list(
+            dict.fromkeys(
+                topic
+                for topic, similarity in nearest
+                if topic and similarity >= self.config["min_similarity"]
+            )
+        )

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from runtime.mri_glossary import load_glossary
+from runtime.parse_data import faq_payload
 from runtime.settings import ROOT
 
 MESSAGES = yaml.safe_load((ROOT / "tests" / "mri_report_messages.yml").read_text())["messages"]
@@ -87,3 +88,18 @@ def test_a_topic_question_that_mentions_a_report_gets_the_topic_answer(chat):
     text = " ".join(r.get("text", "") for r in replies)
     assert "is usually treated with conservative care first" in text
     assert not text.startswith("Here is what these words mean")
+
+
+def test_a_pasted_report_with_a_question_offers_the_question_topic_first(chat):
+    """The words are explained, never what they mean for this person, and the question asked
+    beside the report is offered as the first topic to read."""
+    replies = conversation(
+        chat, "L4-L5: broad-based disc bulge with mild bilateral foraminal narrowing. Is surgery needed?"
+    )
+    text = " ".join(r.get("text", "") for r in replies)
+    assert text.startswith("Here is what these words mean"), text
+    assert not INTERPRETING.search(text), text
+    topics = [
+        b["payload"] for r in replies for b in r.get("buttons") or [] if b["payload"].startswith("/faq")
+    ]
+    assert topics[0] == faq_payload("when_is_surgery_needed"), topics

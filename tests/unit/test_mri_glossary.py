@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.report_words import MAX_EXPLAINED, ActionExplainReport
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
 from runtime.nlu.report_terms import ReportTermsDetector
-from runtime.parse_data import report_term_payload
+from runtime.parse_data import faq_payload, report_term_payload
 from runtime.settings import ROOT
 
 GLOSSARY = load_glossary()
@@ -153,6 +153,20 @@ def test_the_reply_explains_the_most_important_words_and_offers_the_rest(dispatc
     ]
     assert any(p.startswith("/faq") for p in payloads)
     assert all(len(p.encode()) <= 64 for p in payloads)  # Telegram's limit
+
+
+def test_a_report_that_asks_a_question_offers_that_topic_first(dispatcher, make_tracker, domain):
+    """ "... foram stenosis at l4l5 - is surgery needed?": the words, and the topic asked about
+    as the first topic button, before the topics of the words."""
+    tracker = make_tracker(
+        report_terms=["foraminal_stenosis", "l4_l5"],
+        intent={"name": "explain_report"},
+        asked_topics=["when_is_surgery_needed"],
+    )
+    ActionExplainReport().run(dispatcher, tracker, domain)
+    topics = [b["payload"] for b in dispatcher.messages[-1]["buttons"] if b["payload"].startswith("/faq")]
+    assert topics[0] == faq_payload("when_is_surgery_needed")
+    assert len(topics) == len(set(topics)) >= 2
 
 
 def test_a_word_button_explains_that_word(dispatcher, make_tracker, domain):

@@ -48,3 +48,17 @@ def test_the_answered_topic_and_single_questions_are_not_repeated(finder):
     [single] = finder.process([message("what are the risks of a discectomy", "discectomy_recovery")])
     assert same.get("other_questions") is None
     assert single.get("other_questions") is None
+
+
+def test_each_question_s_topic_is_kept_beside_a_pasted_report(finder):
+    """One question after report lines: no "You also asked", but its topic for the report reply."""
+    [processed] = finder.process(
+        [
+            message(
+                "L4-L5 central canal stenosis, moderate. Is a discectomy dangerous?",
+                "what_is_spinal_stenosis",
+            )
+        ]
+    )
+    assert processed.get("asked_topics") == ["discectomy_risks"]
+    assert processed.get("other_questions") is None
