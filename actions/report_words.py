@@ -4,8 +4,10 @@ person (issue #16, SAFETY.md section 4).
 Up to MAX_EXPLAINED words, most important first, each with its plain-words explanation from
 data/mri/glossary.yml; then what a report cannot tell and who can; last, the other words and the
 FAQ topics as buttons: first those its questions ask about (a pasted report that asks "is surgery
-needed?" offers when surgery is needed; the OtherQuestionsFinder's `asked_topics`), then the topics
-of the words explained.
+needed?" offers when surgery is needed; the OtherQuestionsFinder's `asked_topics`), then the topic
+the whole message is nearest to (the first of the ranking, which EmbeddingTopicChoice orders: the
+question's topic for 5 of the 7 real patients' questions with a report in tests/devset, where a
+question run into the report's last line is no sentence of its own), then the words' topics.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from runtime.catalog import load_catalog, topic_button
 from runtime.mri_glossary import Term, load_glossary
-from runtime.parse_data import asked_topics, report_term_payload, report_terms
+from runtime.parse_data import asked_topics, report_term_payload, report_terms, topic_ranking
 
 MAX_EXPLAINED = 6
 MAX_TOPICS = 3
@@ -50,9 +52,9 @@ class ActionExplainReport(Action):
         # All buttons on the last message: the website widget shows only the last message's.
         catalog = load_catalog()
         asked = asked_topics(tracker.latest_message)
-        topics = [t for t in dict.fromkeys(asked + [t.topic for t in shown]) if t in catalog.topics][
-            :MAX_TOPICS
-        ]
+        nearest = [topic for topic, _ in topic_ranking(tracker.latest_message)[:1]]
+        offered = dict.fromkeys(asked + nearest + [t.topic for t in shown])
+        topics = [t for t in offered if t in catalog.topics][:MAX_TOPICS]
         words = [{"title": short_name(t), "payload": report_term_payload(t.id)} for t in more]
         buttons = words + [topic_button(catalog.topics[t]) for t in topics]
         if buttons:

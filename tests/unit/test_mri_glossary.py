@@ -169,6 +169,22 @@ def test_a_report_that_asks_a_question_offers_that_topic_first(dispatcher, make_
     assert len(topics) == len(set(topics)) >= 2
 
 
+def test_a_report_with_no_question_of_its_own_offers_the_nearest_topic_first(
+    dispatcher, make_tracker, domain
+):
+    """ "... foram stenosis at l4l5 - is surgery needed?" is one sentence with the report: the
+    topic the whole message is nearest to comes first."""
+    ranking = [{"intent_response_key": "faq/when_is_surgery_needed", "confidence": 0.4}]
+    tracker = make_tracker(
+        report_terms=["foraminal_stenosis", "l4_l5"],
+        intent={"name": "explain_report"},
+        response_selector={"faq": {"response": {}, "ranking": ranking}},
+    )
+    ActionExplainReport().run(dispatcher, tracker, domain)
+    topics = [b["payload"] for b in dispatcher.messages[-1]["buttons"] if b["payload"].startswith("/faq")]
+    assert topics[0] == faq_payload("when_is_surgery_needed")
+
+
 def test_a_word_button_explains_that_word(dispatcher, make_tracker, domain):
     tracker = make_tracker(
         entities=[{"entity": "term", "value": "effacement"}], intent={"name": "explain_report"}
