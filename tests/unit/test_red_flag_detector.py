@@ -584,6 +584,9 @@ def test_real_patient_post_classes(nlp, text, intent):
             "emergency",
         ),
         ("My MRI is stuck in my head and I can't get it out, is a disc bulge serious?", None),
+        # ... leaking said away from the bladder word
+        ("my bladder control came back within a week of the op but now I'm leaking again", "emergency"),
+        ("years ago I had some leaking after my op but my bladder has been fine since", None),
         # ... both thighs numb (blind set 7, caught by DIET alone until one training did not)
         ("since yday both my thighs feel numb on the inside and my back is bad", "emergency"),
         # ... a what-if is no event
