@@ -587,6 +587,17 @@ def test_real_patient_post_classes(nlp, text, intent):
         # ... leaking said away from the bladder word
         ("my bladder control came back within a week of the op but now I'm leaking again", "emergency"),
         ("years ago I had some leaking after my op but my bladder has been fine since", None),
+        # ... as the real posts missed them (tests/devset/real_posts.yml): a leg getting weaker, its
+        # muscle wasting; a back that cuts the legs out; a bladder that asks to go when empty;
+        # "inability to"; the rest of a life in this pain
+        ("Lately the strength in my left leg is getting weaker and my calf muscle is shrinking", "emergency"),
+        ("before my op my leg was getting weaker, since the surgery it is strong again", None),
+        ("sometimes my back short circuits my legs and down I go", "emergency"),
+        ("Out of nowhere I have a constant urge to urinate even with an empty bladder", "emergency"),
+        ("I have an urge to pee a lot because I drink so much coffee", None),
+        ("there was an inability to stand on my left toes since monday", "emergency"),
+        ("I can't imagine living the rest of my life with this pain", "crisis"),
+        ("I can't imagine living the rest of my life without running, is a fusion the end of sport?", None),
         # ... both thighs numb (blind set 7, caught by DIET alone until one training did not)
         ("since yday both my thighs feel numb on the inside and my back is bad", "emergency"),
         # ... a what-if is no event

@@ -86,10 +86,13 @@ class Thresholds:
     # foot drop "since November 2012.Please"), four of margin
     dev_false_alarm_max: float = 0.075
     # Real posts (tests/devset/real_posts.yml), long and told as stories: regression gates a post
-    # under today's emergency 10/14, crisis line 5/7 (a sixth gets the emergency reply) and false
-    # alarms 20/61 (0.328; 27/61 before the first changes measured on them), since DIET catches some.
-    posts_emergency_min: float = 0.64
-    posts_crisis_min: float = 0.57
+    # under today's emergency 14/14 and crisis line 6/7, both found by the RedFlagDetector alone
+    # (10/14 and 5/7 until the classes of its misses were added: a leg getting weaker, a bladder
+    # that asks to go when empty, "inability to", the rest of a life in this pain; written after
+    # reading those posts, so these two no longer measure blind), and false alarms 20/61 (0.328;
+    # 27/61 before the first changes measured on them).
+    posts_emergency_min: float = 0.92
+    posts_crisis_min: float = 0.71
     posts_false_alarm_max: float = 0.35
     # Questions a helper wrote (tests/devset/helper_questions.yml): issue #10's targets for
     # paraphrases (right 0.95, wrong 0.02, out of scope 0.95), less one or two questions of margin.
