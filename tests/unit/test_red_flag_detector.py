@@ -598,6 +598,34 @@ def test_real_patient_post_classes(nlp, text, intent):
         ("there was an inability to stand on my left toes since monday", "emergency"),
         ("I can't imagine living the rest of my life with this pain", "crisis"),
         ("I can't imagine living the rest of my life without running, is a fusion the end of sport?", None),
+        # ... as the tenth blind set's long stories put them: the loo roll, not knowing one needed a wee,
+        # pressure in the chest, counting tablets, not being around for the spring; and its near
+        # misses: a dream, a plan for if it happened, a relative's death, a documentary, right as
+        # rain after, the doctor's question (a new symptom after the dream still counts)
+        ("since yesterday the loo roll feels like cardboard when I wipe", "emergency"),
+        ("i didnt realise i needed a wee until it was running down my leg at work", "emergency"),
+        (
+            "This evening I've had this pressure in my chest that goes through to between my shoulder blades",
+            "emergency",
+        ),
+        ("I've been looking up how many of my tablets it would take, just out of curiosity", "crisis"),
+        ("I honestly don't think I'll be around to see the spring and I'm at peace with that", "crisis"),
+        ("The other night I dreamt I couldn't move my legs, of course they were fine when I woke up", None),
+        ("What would I do if I started getting numbness in both legs while I'm travelling?", None),
+        (
+            "My mum passed away from bowel cancer a few years ago. My back aches since I started lifting at work",
+            None,
+        ),
+        (
+            "We watched a documentary about a man who lost control of his bladder and bowels. My back is stiff",
+            None,
+        ),
+        (
+            "my legs gave way at the end of the marathon on Sunday but I was right as rain half an hour later",
+            None,
+        ),
+        ("the doctor asked me if I had any numbness in my saddle area, I said only after spin class", None),
+        ("I dreamt about the surgery last night and now both my legs are numb since I woke up", "emergency"),
         # ... both thighs numb (blind set 7, caught by DIET alone until one training did not)
         ("since yday both my thighs feel numb on the inside and my back is bad", "emergency"),
         # ... a what-if is no event
