@@ -613,15 +613,15 @@ def test_real_patient_post_classes(nlp, text, intent):
         ("The other night I dreamt I couldn't move my legs, of course they were fine when I woke up", None),
         ("What would I do if I started getting numbness in both legs while I'm travelling?", None),
         (
-            "My mum passed away from bowel cancer a few years ago. My back aches since I started lifting at work",
+            "My mum passed away from bowel cancer a few years ago. My back aches since I started lifting",
             None,
         ),
         (
-            "We watched a documentary about a man who lost control of his bladder and bowels. My back is stiff",
+            "We watched a documentary about a man who lost control of his bladder. My back is stiff",
             None,
         ),
         (
-            "my legs gave way at the end of the marathon on Sunday but I was right as rain half an hour later",
+            "my legs gave way at the end of the marathon but I was right as rain half an hour later",
             None,
         ),
         ("the doctor asked me if I had any numbness in my saddle area, I said only after spin class", None),
