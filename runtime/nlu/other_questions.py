@@ -5,10 +5,11 @@ ResponseSelector's one topic; this component finds the others, so the answer can
 "You also asked about ..." and their buttons. Each question sentence
 (runtime/nlu/question_focus.py) is embedded and matched to the nearest training question
 of the `faq` retrieval intent; a match below `min_similarity`, or the topic already answered,
-is left out. Each question's topic is also kept (`asked_topics`), even for one question: a pasted
-MRI report that asks "is surgery needed?" offers that topic beside the words
-(actions/report_words.py). Trained with the model: the training questions' embeddings are stored
-with it. The embeddings are all-MiniLM-L6-v2's (runtime/nlu/sentence_encoder.py), offline.
+is left out. Each question's topic is also kept (`asked_topics`), even for one question in a
+message with MRI report words: a pasted report that asks "is surgery needed?" offers that topic
+beside the words (actions/report_words.py). Trained with the model: the training questions'
+embeddings are stored with it. The embeddings are all-MiniLM-L6-v2's
+(runtime/nlu/sentence_encoder.py), offline.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from runtime.nlu.nearest_questions import NearestTrainingQuestions
 from runtime.nlu.question_focus import questions
+from runtime.nlu.report_terms import report_spans
 from runtime.parse_data import ASKED_TOPICS, OTHER_QUESTIONS, selected_topic
 
 logger = logging.getLogger(__name__)
@@ -41,17 +43,24 @@ class OtherQuestionsFinder(NearestTrainingQuestions):
         for message in messages:
             text = message.get(TEXT)
             asked = questions(text) if isinstance(text, str) else []
+            several = len(asked) >= 2
+            # one question's topic only serves the report reply: not embedded for other messages
+            if not (several or (asked and report_spans(message))):
+                continue
             topics = self.topics_asked(asked)
             if topics:
                 message.set(ASKED_TOPICS, topics, add_to_output=True)
-            if len(asked) < 2:
-                continue
-            answered = selected_topic(message.as_dict_nlu())
-            others = [topic for topic in topics if topic != answered][: self.config["max_topics"]]
-            if others:
-                logger.debug("Also asked about %s", others)
-                message.set(OTHER_QUESTIONS, others, add_to_output=True)
+            if several:
+                self._add_other_questions(message, topics)
         return messages
+
+    def _add_other_questions(self, message: Message, topics: List[str]) -> None:
+        """The topics asked about besides the one answered, for "You also asked about ..."."""
+        answered = selected_topic(message.as_dict_nlu())
+        others = [topic for topic in topics if topic != answered][: self.config["max_topics"]]
+        if others:
+            logger.debug("Also asked about %s", others)
+            message.set(OTHER_QUESTIONS, others, add_to_output=True)
 
     def topics_asked(self, asked: List[str]) -> List[str]:
         """The nearest topic of each question sentence, once each, when near enough."""

@@ -69,6 +69,12 @@ def parts_of_levels(spans: List[Span]) -> set:
     return {label for label in labels if all(inside_a_level(s) for s in spans if s.label_ == label)}
 
 
+def report_spans(message: Message) -> List[Span]:
+    """The glossary words the project's spaCy pipeline marked in the message, in their order."""
+    doc = message.get(SPACY_DOCS[TEXT])
+    return sorted(doc.spans.get(REPORT_TERMS_KEY, []), key=lambda s: s.start) if doc is not None else []
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ReportTermsDetector(GraphComponent):
     @staticmethod
@@ -142,7 +148,7 @@ class ReportTermsDetector(GraphComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
                 continue
-            spans = sorted(doc.spans.get(REPORT_TERMS_KEY, []), key=lambda s: s.start)
+            spans = report_spans(message)
             terms = list(dict.fromkeys(span.label_ for span in spans))
             message.set(REPORT_TERMS, terms, add_to_output=True)
             # "l5-s1" is one level, not also the sacral region: a patient naming their level

@@ -4,6 +4,8 @@ loaded through Rasa's own model storage."""
 from __future__ import annotations
 
 import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from support.components import trained_and_loaded
 from support.trackers import selector_ranking
@@ -50,15 +52,18 @@ def test_the_answered_topic_and_single_questions_are_not_repeated(finder):
     assert single.get("other_questions") is None
 
 
-def test_each_question_s_topic_is_kept_beside_a_pasted_report(finder):
-    """One question after report lines: no "You also asked", but its topic for the report reply."""
-    [processed] = finder.process(
-        [
-            message(
-                "L4-L5 central canal stenosis, moderate. Is a discectomy dangerous?",
-                "what_is_spinal_stenosis",
-            )
-        ]
-    )
-    assert processed.get("asked_topics") == ["discectomy_risks"]
-    assert processed.get("other_questions") is None
+def test_one_question_s_topic_is_kept_only_beside_report_words(finder, nlp):
+    """One question after report lines: no "You also asked", but its topic for the report reply;
+    one question in a story without report words is not embedded for it."""
+
+    def parsed(text: str) -> Message:
+        with_doc = message(text, "what_is_spinal_stenosis")
+        with_doc.set(SPACY_DOCS[TEXT], nlp(text.lower()))
+        [processed] = finder.process([with_doc])
+        return processed
+
+    report = parsed("L4-L5 central canal stenosis, moderate. Is a discectomy dangerous?")
+    story = parsed("I had a discectomy in May. Is a discectomy dangerous?")
+    assert report.get("asked_topics") == ["discectomy_risks"]
+    assert report.get("other_questions") is None
+    assert story.get("asked_topics") is None
