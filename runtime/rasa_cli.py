@@ -70,9 +70,12 @@ def startable_credentials(argv: list[str]) -> Iterator[list[str]]:
 
 def with_api_token(argv: list[str]) -> list[str]:
     """`make run` and `make shell` (whose HTTP API takes the staff's messages) get the token."""
-    if argv[:1] not in (["run"], ["shell"]) or "--enable-api" not in argv or "--auth-token" in argv:
+    given = any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv)
+    if argv[:1] not in (["run"], ["shell"]) or "--enable-api" not in argv or given:
         return argv
-    return [*argv, "--auth-token", shared_secret("RASA_AUTH_TOKEN")[0]]
+    # One argument with "=": a generated token may start with "-", which argparse would take
+    # for an option after a separate "--auth-token".
+    return [*argv, f"--auth-token={shared_secret('RASA_AUTH_TOKEN')[0]}"]
 
 
 def main() -> None:

@@ -102,6 +102,23 @@ def test_the_shell_gets_the_api_token_like_the_server(monkeypatch):
     from runtime.rasa_cli import with_api_token
 
     monkeypatch.setenv("RASA_AUTH_TOKEN", "secret-token")
-    assert with_api_token(["shell", "--enable-api"])[-2:] == ["--auth-token", "secret-token"]
-    assert with_api_token(["run", "--enable-api"])[-2:] == ["--auth-token", "secret-token"]
+    assert with_api_token(["shell", "--enable-api"])[-1] == "--auth-token=secret-token"
+    assert with_api_token(["run", "--enable-api"])[-1] == "--auth-token=secret-token"
     assert with_api_token(["train"]) == ["train"]
+    assert with_api_token(["run", "--enable-api", "--auth-token=mine"]) == [
+        "run",
+        "--enable-api",
+        "--auth-token=mine",
+    ]
+
+
+def test_rasa_reads_a_generated_token_that_starts_with_a_dash(monkeypatch):
+    """token_urlsafe() starts with "-" one time in 64; rasa's own parser must still take it."""
+    from rasa.__main__ import create_argument_parser
+
+    from runtime.rasa_cli import with_api_token
+
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "-x7Qd_secret")
+    for command in ("run", "shell"):
+        arguments = create_argument_parser().parse_args(with_api_token([command, "--enable-api"]))
+        assert arguments.auth_token == "-x7Qd_secret"
