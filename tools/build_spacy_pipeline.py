@@ -44,6 +44,9 @@ def split_run_on_sentences(nlp: Language) -> None:
     """
     nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, RUN_ON_FULL_STOP]).finditer
     nlp.tokenizer.url_match = None
+    # "so did I." ends a sentence; spaCy's exception for an initial ("J. Smith") would keep
+    # "i." as one word, neither "I" nor a full stop, once Rasa has lowercased the message.
+    nlp.tokenizer.rules = {text: rule for text, rule in nlp.tokenizer.rules.items() if text != "i."}
 
 
 def phrase_to_token_pattern(nlp: Language, phrase: str) -> TokenPattern:

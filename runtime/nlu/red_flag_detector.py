@@ -6,7 +6,8 @@ decides, without a learned model, whether a red flag is described as present:
 
 - crisis language always counts, unless it is a figure of speech ("die of boredom");
 - a risk factor counts only with the cue it needs ("a history of cancer, with new back pain"),
-  or with either of two ("a crash, and now my feet tingle": pain or a nerve symptom);
+  or with either of two ("a crash, and now my feet tingle": pain or a nerve symptom); and, where
+  marked, only when both are one person's ("My mum had cancer. I have back pain": no red flag);
 - an emergency/urgent flag counts unless, in its own clause, it is denied ("no numbness in
   ...", "erections are normal") or said to have gone ("went away after surgery") with nothing
   present, or its sentence opens with a time in the past ("Prior to the surgery, ..."); or its
@@ -204,6 +205,7 @@ class Label:
     history: bool
     needs: List[Tuple[str, ...]]
     unless: List[str]
+    same_person_as: Optional[str] = None
 
 
 def parse_label(span: Span) -> Label:
@@ -213,7 +215,8 @@ def parse_label(span: Span) -> Label:
         return [option.removeprefix(prefix) for option in options if option.startswith(prefix)]
 
     needs = [tuple(need.split("|")) for need in cues("with-")]
-    return Label(RedFlag(flag, tier, span.text), "history" in options, needs, cues("unless-"))
+    same_person_as = next(iter(cues("same-")), None)
+    return Label(RedFlag(flag, tier, span.text), "history" in options, needs, cues("unless-"), same_person_as)
 
 
 def is_taken_back(doc: Doc, cues: Cues, label: Label) -> bool:
@@ -236,6 +239,38 @@ def is_taken_back(doc: Doc, cues: Cues, label: Label) -> bool:
     )
 
 
+def is_someone_elses(doc: Doc, cues: Cues, span: Span, label: Label) -> bool:
+    """A risk factor told of someone else ("My mum had breast cancer", another person named
+    before it in its sentence and no `self` word there) while every mention of the cue it goes
+    with, not denied, is the writer's ("I have lower back pain"): her cancer is no risk factor of
+    his back pain. With no such mention it still counts."""
+    if not label.same_person_as:
+        return False
+    sentence = cues.sentence(doc, span.start, span.end)
+    others = cues.at("companion") | cues.at("third_person")
+    told_of_other = bool(others & set(range(sentence.start, span.start))) and not cues.at("self") & set(
+        sentence
+    )
+    mentions = [
+        i
+        for i in sorted(cues.at(label.same_person_as))
+        if not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1)
+    ]
+    return told_of_other and bool(mentions) and all(is_the_writers(doc, cues, i) for i in mentions)
+
+
+def is_the_writers(doc: Doc, cues: Cues, position: int) -> bool:
+    """Whether the person named nearest before `position` in its sentence (else the first after
+    it) is the writer ("my own back is sore from carrying her") rather than someone else ("now
+    his back hurts", "we both have back pain": not the writer alone)."""
+    sentence = cues.sentence(doc, position, position + 1)
+    writer, others = cues.at("writer"), cues.at("companion") | cues.at("third_person")
+    before = [i for i in range(position - 1, sentence.start - 1, -1) if i in writer | others]
+    after = [i for i in range(position + 1, sentence.stop) if i in writer | others]
+    nearest = before[:1] or after[:1]
+    return bool(nearest) and nearest[0] in writer
+
+
 def is_own_case(cues: Cues) -> bool:
     """The message speaks of the writer's own case, or of someone they are with ("I have a
     herniated disc", "my husband's scan"): a general answer gets a word that a specialist can
@@ -255,7 +290,7 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     for span in doc.spans.get(RED_FLAGS_KEY, []):
         label = parse_label(span)
         needs_met = all(any(has_undenied(doc, cues, cue) for cue in choice) for choice in label.needs)
-        if needs_met and not is_taken_back(doc, cues, label):
+        if needs_met and not is_taken_back(doc, cues, label) and not is_someone_elses(doc, cues, span, label):
             flags.append((span, label.flag, label.history))
 
     crisis = [f for span, f, _ in flags if f.tier == "crisis" and not is_figure_of_speech(cues, span)]

@@ -3,8 +3,9 @@
 The file's notation (documented at its top): `@TERM` for any entry of a term list, a word
 matched by lemma, `=word` matched exactly, `#num` a number, and `...` for up to four words in
 between. Red flags are labelled "<tier>:<flag>", followed by ":history" when a past
-occurrence counts too and ":with-<cue>" when the flag needs that cue beside it (spans key
-"red_flags"); cues "<cue>" ("safety_cues").
+occurrence counts too, ":with-<cue>" when the flag needs that cue beside it, ":unless-<cue>"
+when that cue takes it back and ":same-<cue>" when it and that cue must be one person's (spans
+key "red_flags"); cues "<cue>" ("safety_cues").
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def compile_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, A
                 + (["history"] if flag.get("past_counts") else [])
                 + ([f"with-{flag['with_cue']}"] if flag.get("with_cue") else [])
                 + ([f"unless-{flag['unless_cue']}"] if flag.get("unless_cue") else [])
+                + ([f"same-{flag['same_person_as']}"] if flag.get("same_person_as") else [])
             ),
             "pattern": token_pattern,
         }

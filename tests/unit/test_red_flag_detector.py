@@ -640,3 +640,32 @@ def test_real_question_classes(nlp, text, intent):
     """The classes of false alarm found in the real patients' questions (tests/devset) and a
     helper's blind questions (injury: "if I didn't hurt myself"), with their dangerous twins."""
     assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        # a relative's risk factor beside the writer's own back pain: both must be one person's
+        ("My mum had breast cancer ten years ago. I have lower back pain, what helps?", None),
+        ("My grandad was on steroids for years. My back aches after gardening.", None),
+        ("My mother broke her hip from osteoporosis. I hurt my back lifting boxes.", None),
+        ("My son had a fever last week. My back has been sore since carrying him.", None),
+        ("My mum had breast cancer, now my back pain is new and getting worse.", None),
+        # the same person's risk factor and pain, however the writer tells it
+        ("My mum had cancer. She now has terrible back pain.", "emergency"),
+        ("My mum has had cancer and now has terrible back pain.", "emergency"),
+        ("My husband had prostate cancer and now his back hurts at night.", "emergency"),
+        ("My wife had cancer; we both have back pain now.", "emergency"),
+        ("She has osteoporosis and I think her back is sore.", "emergency"),
+        ("My sister lost a lot of weight without trying. Her back hurts.", "emergency"),
+        ("My son has a fever and back pain, I'm scared.", "emergency"),
+        ("My husband has a high fever and is confused.", "emergency"),  # no pain: no one to compare
+        # the writer's own, told beside a relative's
+        ("My mum had cancer and so did I. My back hurts.", "emergency"),
+        ("My dad had cancer and I've had back pain for a month, should I worry?", "emergency"),
+        ("I had breast cancer five years ago and now I have new back pain.", "emergency"),
+    ],
+)
+def test_a_risk_factor_counts_with_the_same_persons_pain(nlp, text, intent):
+    """`same_person_as`: tenth blind set's near misses (a grandad's steroids, a mum's cancer)."""
+    assert verdict(nlp, text)[0] == intent
