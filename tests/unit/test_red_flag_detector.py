@@ -669,3 +669,18 @@ def test_real_question_classes(nlp, text, intent):
 def test_a_risk_factor_counts_with_the_same_persons_pain(nlp, text, intent):
     """`same_person_as`: tenth blind set's near misses (a grandad's steroids, a mum's cancer)."""
     assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("I haven't been on steroids or anything. My back aches.", None),
+        ("I want to know if osteoporosis runs in families, my back hurts after digging.", None),
+        ("I haven't been able to pee since this morning and my back hurts.", "emergency"),
+        ("I haven't been on steroids but my back is agony and I have osteoporosis.", "emergency"),
+        ("I've been on steroids for years and my back hurts.", "emergency"),
+    ],
+)
+def test_steroids_denied_and_a_family_trait_asked_about_are_no_risk_factor(nlp, text, intent):
+    """The tenth blind set's last two relatives' near misses, with their twins."""
+    assert verdict(nlp, text)[0] == intent
