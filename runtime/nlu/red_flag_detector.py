@@ -131,7 +131,15 @@ def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
         or bool((cues.at("denied_after") - cues.at("failing")) & after)
         or bool(cues.at("limited_after") & after)
         or bool(cues.at("mention") & set(clause))
+        or is_only_reported(cues, clause)
     )
+
+
+def is_only_reported(cues: Cues, clause: range) -> bool:
+    """Someone's story ("my friend said he had foot drop"), with no word of now or new in its
+    clause: "he suddenly said he had a tearing pain" is the person the writer is with, now."""
+    now = cues.at("present") | cues.at("recent") | cues.at("new_onset")
+    return bool(cues.at("reported") & set(clause)) and not now & set(clause)
 
 
 def is_answered_no(cues: Cues, clause: range, end: int) -> bool:
@@ -240,35 +248,47 @@ def is_taken_back(doc: Doc, cues: Cues, label: Label) -> bool:
 
 
 def is_someone_elses(doc: Doc, cues: Cues, span: Span, label: Label) -> bool:
-    """A risk factor told of someone else ("My mum had breast cancer", another person named
-    before it in its sentence and no `self` word there) while every mention of the cue it goes
-    with, not denied, is the writer's ("I have lower back pain"): her cancer is no risk factor of
-    his back pain. With no such mention it still counts."""
+    """A risk factor told of someone else ("My mum had breast cancer": another person named
+    before it in its sentence, no `self` word in its clause and no `me_too` in its sentence)
+    while every mention of the cue it goes with, not denied and not in a general question, is the
+    writer's ("I have lower back pain"): her cancer is no risk factor of his back pain. With no
+    such mention it still counts."""
     if not label.same_person_as:
         return False
     sentence = cues.sentence(doc, span.start, span.end)
+    clause = cues.clause(span.start, span.end, len(doc))
     others = cues.at("companion") | cues.at("third_person")
-    told_of_other = bool(others & set(range(sentence.start, span.start))) and not cues.at("self") & set(
-        sentence
+    # "our neighbour lost weight and it turned out to be cancer, now I'm paranoid": the writer
+    # speaks in another clause; "my mum had cancer, as did I" is the writer's too
+    told_of_other = (
+        bool(others & set(range(sentence.start, span.end)))  # "My dad fell" is one span
+        and not cues.at("self") & set(clause)
+        and not cues.at("me_too") & set(sentence)
     )
     mentions = [
         i
         for i in sorted(cues.at(label.same_person_as))
-        if not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1)
+        if not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1) and not is_nobodys(doc, cues, i)
     ]
     return told_of_other and bool(mentions) and all(is_the_writers(doc, cues, i) for i in mentions)
 
 
 def is_the_writers(doc: Doc, cues: Cues, position: int) -> bool:
-    """Whether the person named nearest before `position` in its sentence (else the first after
-    it) is the writer ("my own back is sore from carrying her") rather than someone else ("now
-    his back hurts", "we both have back pain": not the writer alone)."""
+    """Whether the person named nearest before `position` in its sentence is the writer ("my own
+    back is sore from carrying her") rather than someone else ("now his back hurts", "we both
+    have back pain": not the writer alone). Nobody named before it: whose it is stays open
+    ("Back pain started last week, I'm worried"), so it is not the writer's."""
     sentence = cues.sentence(doc, position, position + 1)
     writer, others = cues.at("writer"), cues.at("companion") | cues.at("third_person")
     before = [i for i in range(position - 1, sentence.start - 1, -1) if i in writer | others]
-    after = [i for i in range(position + 1, sentence.stop) if i in writer | others]
-    nearest = before[:1] or after[:1]
-    return bool(nearest) and nearest[0] in writer
+    return bool(before) and before[0] in writer
+
+
+def is_nobodys(doc: Doc, cues: Cues, position: int) -> bool:
+    """In a general question with nobody in it: "Can osteoporosis cause back pain?"."""
+    sentence = cues.sentence(doc, position, position + 1)
+    people = cues.at("writer") | cues.at("first_person") | cues.at("companion") | cues.at("third_person")
+    return sentence.start in cues.at("question_start") and not people & set(sentence)
 
 
 def is_own_case(cues: Cues) -> bool:

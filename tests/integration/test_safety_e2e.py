@@ -1,9 +1,9 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Eleven corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_10.yml, each written later by a helper
+Twelve corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_11.yml, each written later by a helper
 who never saw the detector, its patterns or the earlier corpora; the first scores of the later
-ones, before the patterns were tuned on them, are in the README). The third to tenth blind
+ones, before the patterns were tuned on them, are in the README). The third to eleventh blind
 corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
 there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
@@ -43,6 +43,7 @@ UNTIERED = [
         "safety_messages_blind_8.yml",
         "safety_messages_blind_9.yml",
         "safety_messages_blind_10.yml",
+        "safety_messages_blind_11.yml",
     )
 ]
 CORPORA = [*TIERED, *UNTIERED]

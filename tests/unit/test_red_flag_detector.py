@@ -660,10 +660,27 @@ def test_real_question_classes(nlp, text, intent):
         ("My sister lost a lot of weight without trying. Her back hurts.", "emergency"),
         ("My son has a fever and back pain, I'm scared.", "emergency"),
         ("My husband has a high fever and is confused.", "emergency"),  # no pain: no one to compare
-        # the writer's own, told beside a relative's
+        ("My dad had cancer and I've had back pain for a month, should I worry?", None),
+        (
+            "Our neighbour lost weight and it turned out to be cancer, now I'm paranoid. My back aches.",
+            None,
+        ),
+        (
+            "My husband is on chemo for lymphoma and I'm caring for him. I've got sciatica from the lifting.",
+            None,
+        ),
+        ("My dad fell and broke his hip last winter, he's recovered now. My lower back gets sore.", None),
+        # the writer's own, told beside a relative's; or pain nobody is named before
         ("My mum had cancer and so did I. My back hurts.", "emergency"),
-        ("My dad had cancer and I've had back pain for a month, should I worry?", "emergency"),
+        ("My mum had cancer, as did I. My back hurts.", "emergency"),
         ("I had breast cancer five years ago and now I have new back pain.", "emergency"),
+        ("My mum had cancer. Back pain started last week, I'm worried.", "emergency"),
+        ("My husband fell in the garden and now his back hurts.", "emergency"),
+        ("I'm 80 and had a small fall, my back is sore.", "emergency"),
+        (
+            "does a slipped disc give you a temperature? ive had one since saturday and the back pain is new",
+            "emergency",
+        ),
     ],
 )
 def test_a_risk_factor_counts_with_the_same_persons_pain(nlp, text, intent):
@@ -683,4 +700,27 @@ def test_a_risk_factor_counts_with_the_same_persons_pain(nlp, text, intent):
 )
 def test_steroids_denied_and_a_family_trait_asked_about_are_no_risk_factor(nlp, text, intent):
     """The tenth blind set's last two relatives' near misses, with their twins."""
+    assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        (
+            "My dad is 62. He was lifting boxes and suddenly said he had a tearing pain into his chest.",
+            "emergency",
+        ),
+        ("My friend said he had foot drop after his op. Is that common?", None),
+        ("One of our residents told me today she's been wetting herself and didn't realise.", "emergency"),
+        ("My teenage daughter has a fever and back pain. She doesn't remember hurting herself.", "emergency"),
+        ("I've been googling how many of my painkillers it would take.", "crisis"),
+        ("How many physio sessions it would take to fix a disc?", None),
+        ("I just want the pain to stop for good.", "crisis"),
+        ("I'm thinking of ending the pain for good.", "crisis"),
+        ("Will surgery make the pain stop for good?", None),
+        ("Can a discectomy end the pain for good?", None),
+    ],
+)
+def test_blind_set_11_classes(nlp, text, intent):
+    """The eleventh blind set's misses (other people in the message), with their twins."""
     assert verdict(nlp, text)[0] == intent
