@@ -89,9 +89,8 @@ class Thresholds:
     # under today's emergency 14/14 and crisis line 6/7, both found by the RedFlagDetector alone
     # (10/14 and 5/7 until the classes of its misses were added: a leg getting weaker, a bladder
     # that asks to go when empty, "inability to", the rest of a life in this pain; written after
-    # reading those posts, so these two no longer measure blind), and false alarms 19/61 (0.311;
-    # 27/61 before the first changes measured on them; 20/61 until a relative's cancer beside the
-    # writer's own pain stopped counting).
+    # reading those posts, so these two no longer measure blind), and false alarms 20/61 (0.328;
+    # 27/61 before the first changes measured on them).
     posts_emergency_min: float = 0.92
     posts_crisis_min: float = 0.71
     posts_false_alarm_max: float = 0.35
