@@ -55,6 +55,7 @@ NEGATION_WINDOW = 10  # tokens before a red flag, within its clause: "don't have
 DENIAL_WINDOW = 3  # tokens after it searched for "fine", "normal"
 LONG_STANDING = "long_standing"  # the `unless` cue that a new symptom overrides
 SENTENCE_OPENING = 3  # tokens in which a time frame opens a sentence: "So, years ago, ..."
+OTHER_PEOPLE = ("companion", "third_person")  # cues naming someone other than the writer
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class Cues:
 
     def at(self, cue: str) -> set:
         return self.positions.get(cue, set())
+
+    def any_of(self, *cues: str) -> set:
+        return set().union(*(self.at(cue) for cue in cues))
 
     def anywhere(self, cue: str) -> bool:
         return bool(self.at(cue))
@@ -138,7 +142,7 @@ def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
 def is_only_reported(cues: Cues, clause: range) -> bool:
     """Someone's story ("my friend said he had foot drop"), with no word of now or new in its
     clause: "he suddenly said he had a tearing pain" is the person the writer is with, now."""
-    now = cues.at("present") | cues.at("recent") | cues.at("new_onset")
+    now = cues.any_of("present", "recent", "new_onset")
     return bool(cues.at("reported") & set(clause)) and not now & set(clause)
 
 
@@ -257,20 +261,21 @@ def is_someone_elses(doc: Doc, cues: Cues, span: Span, label: Label) -> bool:
         return False
     sentence = cues.sentence(doc, span.start, span.end)
     clause = cues.clause(span.start, span.end, len(doc))
-    others = cues.at("companion") | cues.at("third_person")
     # "our neighbour lost weight and it turned out to be cancer, now I'm paranoid": the writer
     # speaks in another clause; "my mum had cancer, as did I" is the writer's too
     told_of_other = (
-        bool(others & set(range(sentence.start, span.end)))  # "My dad fell" is one span
+        bool(cues.any_of(*OTHER_PEOPLE) & set(range(sentence.start, span.end)))  # "My dad fell": one span
         and not cues.at("self") & set(clause)
         and not cues.at("me_too") & set(sentence)
     )
+    if not told_of_other:
+        return False
     mentions = [
         i
         for i in sorted(cues.at(label.same_person_as))
         if not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1) and not is_nobodys(doc, cues, i)
     ]
-    return told_of_other and bool(mentions) and all(is_the_writers(doc, cues, i) for i in mentions)
+    return bool(mentions) and all(is_the_writers(doc, cues, i) for i in mentions)
 
 
 def is_the_writers(doc: Doc, cues: Cues, position: int) -> bool:
@@ -279,15 +284,15 @@ def is_the_writers(doc: Doc, cues: Cues, position: int) -> bool:
     have back pain": not the writer alone). Nobody named before it: whose it is stays open
     ("Back pain started last week, I'm worried"), so it is not the writer's."""
     sentence = cues.sentence(doc, position, position + 1)
-    writer, others = cues.at("writer"), cues.at("companion") | cues.at("third_person")
-    before = [i for i in range(position - 1, sentence.start - 1, -1) if i in writer | others]
+    writer, people = cues.at("writer"), cues.any_of("writer", *OTHER_PEOPLE)
+    before = [i for i in range(position - 1, sentence.start - 1, -1) if i in people]
     return bool(before) and before[0] in writer
 
 
 def is_nobodys(doc: Doc, cues: Cues, position: int) -> bool:
     """In a general question with nobody in it: "Can osteoporosis cause back pain?"."""
     sentence = cues.sentence(doc, position, position + 1)
-    people = cues.at("writer") | cues.at("first_person") | cues.at("companion") | cues.at("third_person")
+    people = cues.any_of("writer", "first_person", *OTHER_PEOPLE)
     return sentence.start in cues.at("question_start") and not people & set(sentence)
 
 
