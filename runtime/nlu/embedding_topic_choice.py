@@ -37,9 +37,13 @@ out of scope), not by DIET's next intent (often a chit-chat one: "thanks" for a 
 about back pain). An alarm with red-flag words does not depend on either: the RedFlagDetector,
 after this component, fires on those. DIET's chit-chat is read as above only when this model is
 sure (`overrule_probability`) the message is a topic or out of scope: a long question taken for
-"goodbye". Every other intent (personal advice, out of scope, the rest of chit-chat) is left as
-it is, and the components after it (OutsideCatalogGuard, RedFlagDetector, ReportTermsDetector)
-still overrule it.
+"goodbye"; DIET's `help` always, when the message names the spine ("I have lower back pain,
+what helps?" is no request for the menu). Every other intent (personal advice, out of scope,
+the rest of chit-chat) is left as it is, and the components after it (OutsideCatalogGuard,
+RedFlagDetector, ReportTermsDetector) still overrule it. For an alarm it backs, it leaves how it
+reads the message without the alarm: the RedFlagDetector, when its patterns contradict the alarm
+("The fever's gone since Thursday. When can I restart my exercises?"), answers that reading, not
+DIET's next intent ("affirm", "stop").
 
 Measured on the real patients' questions of the dev set, the held-out questions and the blind
 safety corpora (README, Evaluation): it halves the confident wrong answers on real questions at
@@ -63,6 +67,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
 from runtime.nlu.intents import (
+    READING_KEYS,
+    READING_WITHOUT_ALARM,
     SAFETY_INTENTS,
     answer_topic,
     demote_safety_intents,
@@ -133,6 +139,10 @@ class EmbeddingTopicChoice(GraphComponent):
             # of a topic or `out_of_scope`; short replies ("weekday mornings") it leaves to DIET.
             "overruled_chit_chat": ["greet", "goodbye", "thank", "affirm", "deny"],
             "overrule_probability": 0.9,
+            # DIET's chit-chat that a message naming the spine or a catalog condition never is,
+            # read as above however sure this model is: "I have lower back pain, what helps?"
+            # asks about back pain, not for the menu.
+            "never_about_the_spine": ["help"],
             "ruled_on": ["personal_advice"],  # decided before this component: not in its vote
             "regularisation": 50.0,  # scikit-learn's C: the embedding needs little regularising
         }
@@ -226,12 +236,16 @@ class EmbeddingTopicChoice(GraphComponent):
             text = message.get(TEXT)
             intent = intent_of(message)
             chit_chat = self.config["overruled_chit_chat"]
+            never_about_the_spine = self.config["never_about_the_spine"]
             if not isinstance(text, str) or intent not in (
                 FAQ_INTENT,
                 FALLBACK_INTENT,
                 *SAFETY_INTENTS,
                 *chit_chat,
+                *never_about_the_spine,
             ):
+                continue
+            if intent in never_about_the_spine and not names_the_spine(message):
                 continue
             probabilities = self.probabilities(text)
             if intent in chit_chat and not self.sure_it_is_no_chit_chat(probabilities):
@@ -242,35 +256,50 @@ class EmbeddingTopicChoice(GraphComponent):
                         force_intent(
                             message, backed, (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 1.0)
                         )
+                    self._leave_reading_without_alarm(message, probabilities)
                     continue
                 demote_safety_intents(message)
-                intent = intent_of(message)
                 probabilities = self.without_safety(probabilities)
-            # Its safety labels raise no alarm and decide no intent: "I think I've fractured my
-            # talar dome" reads as an emergency to it, but out of scope among the rest.
-            meanings = self.without_safety(probabilities)
-            meaning = int(meanings.argmax())
-            if answer := self.answerable_topic(message, probabilities):
-                label, probability = answer
-                logger.debug("Topic by meaning: %s (%.2f)", label, probability)
-                answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
-            elif (
-                self.is_meaning_intent[meaning]
-                and meanings[meaning] >= self.config["intent_probability"]
-                and not names_the_spine(message)  # "I have back pain. Please help.": did you mean
-            ):
-                # "Why does my arm always fall asleep?", "my cat can't jump anymore": declined
-                logger.debug("Intent by meaning: %s (%.2f)", self.labels[meaning], meanings[meaning])
-                force_intent(message, self.labels[meaning], float(meanings[meaning]))
-            else:
-                best = int(probabilities.argmax())
-                logger.debug(
-                    "No topic by meaning (%s %.2f): did you mean", self.labels[best], probabilities[best]
-                )
-                if intent != FALLBACK_INTENT:
-                    fall_back(message, float(probabilities[best]))
-                self._rank_topics(message, probabilities)
+            self._read(message, probabilities)
         return messages
+
+    def _read(self, message: Message, probabilities: np.ndarray) -> None:
+        """A topic it is sure enough of, a meaning intent, or "Did you mean" in its order."""
+        # Its safety labels raise no alarm and decide no intent: "I think I've fractured my
+        # talar dome" reads as an emergency to it, but out of scope among the rest.
+        meanings = self.without_safety(probabilities)
+        meaning = int(meanings.argmax())
+        if answer := self.answerable_topic(message, probabilities):
+            label, probability = answer
+            logger.debug("Topic by meaning: %s (%.2f)", label, probability)
+            answer_topic(message, label.removeprefix(TOPIC_PREFIX), probability)
+        elif (
+            self.is_meaning_intent[meaning]
+            and meanings[meaning] >= self.config["intent_probability"]
+            and not names_the_spine(message)  # "I have back pain. Please help.": did you mean
+        ):
+            # "Why does my arm always fall asleep?", "my cat can't jump anymore": declined
+            logger.debug("Intent by meaning: %s (%.2f)", self.labels[meaning], meanings[meaning])
+            force_intent(message, self.labels[meaning], float(meanings[meaning]))
+        else:
+            best = int(probabilities.argmax())
+            logger.debug(
+                "No topic by meaning (%s %.2f): did you mean", self.labels[best], probabilities[best]
+            )
+            if intent_of(message) != FALLBACK_INTENT:
+                fall_back(message, float(probabilities[best]))
+            self._rank_topics(message, probabilities)
+
+    def _leave_reading_without_alarm(self, message: Message, probabilities: np.ndarray) -> None:
+        """How it reads the message without the alarm it backed, for the RedFlagDetector to use
+        if its patterns contradict the alarm ("The fever's gone since Thursday. When can I
+        restart my exercises?"): a topic or "Did you mean", not DIET's next intent ("affirm")."""
+        reading = Message(data=dict(message.data))
+        demote_safety_intents(reading)
+        self._read(reading, self.without_safety(probabilities))
+        message.set(
+            READING_WITHOUT_ALARM, {key: reading.data[key] for key in READING_KEYS if key in reading.data}
+        )
 
     def sure_it_is_no_chit_chat(self, probabilities: np.ndarray) -> bool:
         """Whether its most probable label is a topic or a meaning intent, at

@@ -18,6 +18,10 @@ from rasa.shared.nlu.training_data.message import Message
 from runtime.parse_data import FAQ_INTENT, OTHER_QUESTIONS, RESPONSE_SELECTOR
 
 SAFETY_INTENTS = ("emergency", "crisis")
+# What a message is read as if its alarm is not raised, left by the EmbeddingTopicChoice for the
+# RedFlagDetector (not in the parse output): the parts of the message that reading sets.
+READING_WITHOUT_ALARM = "reading_without_alarm"
+READING_KEYS = (INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR, OTHER_QUESTIONS)
 
 
 def intent_of(message: Message) -> Optional[str]:
@@ -34,7 +38,11 @@ def force_intent(message: Message, intent: str, confidence: float = 1.0) -> None
 
 
 def demote_safety_intents(message: Message) -> None:
-    """The classifiers' first intent that is neither a safety intent nor a fallback."""
+    """The message as read without its alarm: the reading a classifier left for it, else the
+    classifiers' first intent that is neither a safety intent nor a fallback."""
+    if reading := message.get(READING_WITHOUT_ALARM):
+        message.data.update(reading)
+        return
     ranking = [
         i
         for i in message.get(INTENT_RANKING_KEY) or []

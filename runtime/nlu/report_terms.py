@@ -100,6 +100,11 @@ class ReportTermsDetector(GraphComponent):
             # report lines are a third of their words or more (tests/mri_report_messages.yml).
             "topic_probability": 0.6,
             "max_report_share": 0.3,
+            # Report words are at least this share of a message with a pasted report (0.16 and
+            # up in tests/mri_report_messages.yml); a long story that names its level and an
+            # injection or two ("... had 6 epidural injections in two different discs ...") is
+            # a story, not a report to explain.
+            "min_report_share": 0.08,
         }  # fmt: skip
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -130,6 +135,10 @@ class ReportTermsDetector(GraphComponent):
         meaning_asked = asks_meaning and len(separate_words) >= self.config["min_report_words"]
         return len(report_words) >= self.config["min_report_words"] and (enough or meaning_asked)
 
+    def report_share(self, spans: List[Span], length: int) -> float:
+        """The share of the message's words that are inside a glossary word."""
+        return len({i for span in spans for i in range(span.start, span.end)}) / max(length, 1)
+
     def is_topic_question(self, message: Message, spans: List[Span], length: int) -> bool:
         """An FAQ answer at `topic_probability` whose report words are a small part of it."""
         intent = message.get(INTENT) or {}
@@ -140,8 +149,7 @@ class ReportTermsDetector(GraphComponent):
             isinstance(confidence, (int, float)) and confidence >= self.config["topic_probability"]
         ):
             return False
-        in_report_words = {i for span in spans for i in range(span.start, span.end)}
-        return len(in_report_words) < self.config["max_report_share"] * length
+        return self.report_share(spans, length) < self.config["max_report_share"]
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -158,6 +166,7 @@ class ReportTermsDetector(GraphComponent):
             if (
                 intent in KEEP_INTENTS
                 or self.is_topic_question(message, spans, len(doc))
+                or self.report_share(spans, len(doc)) < self.config["min_report_share"]
                 or not self.is_report_language(
                     terms, outer_terms(spans), any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
                 )

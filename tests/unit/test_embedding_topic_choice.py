@@ -10,6 +10,7 @@ from support.components import trained_and_loaded
 from support.trackers import selector_ranking
 
 from runtime.nlu.embedding_topic_choice import EmbeddingTopicChoice
+from runtime.nlu.red_flag_detector import RedFlagDetector
 from runtime.parse_data import other_questions, selected_topic, topic_ranking
 
 TOPICS = {
@@ -211,6 +212,19 @@ def test_chit_chat_is_overruled_only_when_it_is_sure_of_a_topic_or_out_of_scope(
 
 
 @pytest.mark.parametrize(
+    "text, overruled",
+    [
+        ("how long is my back sore after a discectomy, what helps?", True),
+        ("what can you help with", False),  # the menu asked for
+    ],
+)
+def test_help_for_a_message_about_the_spine_is_read_for_its_meaning(choice, nlp, text, overruled):
+    unsure = configured(choice, overrule_probability=1.01)  # not the chit-chat rule
+    [message] = unsure.process([with_doc(nlp, parsed(text, {"name": "help", "confidence": 0.8}))])
+    assert (message.get("intent")["name"] != "help") is overruled
+
+
+@pytest.mark.parametrize(
     "text, answered",
     [
         # a condition of the catalog and nothing else: out of scope leaves the vote
@@ -233,3 +247,13 @@ def test_naming_only_the_catalog_leaves_out_of_scope_out_of_the_vote(choice, nlp
     else:
         assert message.get("intent")["name"] == "nlu_fallback"
         assert topic_ranking(message.as_dict_nlu())[0][0] == "what_is_spinal_stenosis"
+
+
+def test_an_alarm_the_red_flag_patterns_contradict_gets_its_reading_not_diets_next_intent(choice, nlp):
+    text = "I couldn't control my bladder after the spinal anaesthetic, all fine since. How long is recovery?"
+    backing = configured(choice, safety_agreement=0.0)  # it backs every alarm DIET raises
+    [message] = backing.process([with_doc(nlp, parsed(text, {"name": "emergency", "confidence": 0.9}))])
+    assert message.get("intent")["name"] == "emergency"  # backed: the RedFlagDetector decides
+    [message] = RedFlagDetector().process([message])
+    assert message.get("intent")["name"] in ("faq", "nlu_fallback")  # not "greet", DIET's next
+    assert "reading_without_alarm" not in message.as_dict(only_output_properties=True)  # the parse output

@@ -120,6 +120,19 @@ def test_a_confident_topic_question_that_mentions_its_report_keeps_its_answer(nl
     assert detect(nlp, pasted, confidence=0.9).get("intent")["name"] == "explain_report"
 
 
+def test_a_long_story_naming_its_level_and_an_injection_is_no_report_to_explain(nlp):
+    story = (
+        "So I hurt my back in the gym last November. I had lost a lot of weight and was well on my way"
+        " to my goal. Then while working out, bang, my back went and it was a herniated disc. I have"
+        " seen multiple doctors and had six epidural injections in two different discs at L4-L5, and"
+        " now a branch block. My doctor suggested an inversion table. I feel stuck and I am"
+        " tired of being told to wait and see. Has anyone tried one, and did it help them at all?"
+    )
+    assert detect(nlp, story, intent="nlu_fallback").get("intent")["name"] == "nlu_fallback"
+    pasted = "L4-L5 epidural fat, bilateral facet arthropathy. " + story
+    assert detect(nlp, pasted, intent="nlu_fallback").get("intent")["name"] == "explain_report"
+
+
 def test_an_emergency_keeps_its_reply_whatever_the_report_says(nlp):
     text = "L4-L5 disc extrusion with moderate canal stenosis. since yesterday i cant feel when i need to pee"
     assert detect(nlp, text, intent="emergency").get("intent")["name"] == "emergency"

@@ -114,6 +114,11 @@ def test_weight_lost_on_purpose_is_no_red_flag_but_unexplained_loss_is(nlp, text
     [
         # indirect crisis wording of blind set 6
         ("how many of my tramadol would be too many? asking because im done", "crisis"),
+        # how many it takes is crisis language; how long it takes is not
+        ("ive been looking up how many pills it would take", "crisis"),
+        ("how many of my tablets does it take to not wake up", "crisis"),
+        ("how many paracetamol would kill you", "crisis"),
+        ("how many weeks would it take to recover from a discectomy", None),
         ("I've got a plan for how to end it if the next injection doesn't work", "crisis"),
         ("Not that it matters, I don't plan on being around that long.", "crisis"),
         ("Ive said goodbye to my friends. Pain's won.", "crisis"),
@@ -183,6 +188,9 @@ def test_crisis_language_always_fires(nlp, text):
         "do I need surgery?",
         "how much ibuprofen can I take?",
         "how many mg of ibuprofen can I take",
+        # a dose asked, not how many it takes: no crisis reply
+        "How many pills of ibuprofen can I take a day?",
+        "how many of my pills can i take at once for the pain",
         "is my MRI bad?",
         "my mri says l5 s1 extrusion is that bad",
         "what treatment should i choose",
