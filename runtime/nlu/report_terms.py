@@ -139,7 +139,7 @@ class ReportTermsDetector(GraphComponent):
         """The share of the message's words that are inside a glossary word."""
         return len({i for span in spans for i in range(span.start, span.end)}) / max(length, 1)
 
-    def is_topic_question(self, message: Message, spans: List[Span], length: int) -> bool:
+    def is_topic_question(self, message: Message, report_share: float) -> bool:
         """An FAQ answer at `topic_probability` whose report words are a small part of it."""
         intent = message.get(INTENT) or {}
         confidence = intent.get(PREDICTED_CONFIDENCE_KEY)
@@ -149,7 +149,7 @@ class ReportTermsDetector(GraphComponent):
             isinstance(confidence, (int, float)) and confidence >= self.config["topic_probability"]
         ):
             return False
-        return self.report_share(spans, length) < self.config["max_report_share"]
+        return report_share < self.config["max_report_share"]
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -163,10 +163,11 @@ class ReportTermsDetector(GraphComponent):
             # ("a herniated disc at L5/S1") writes one report word, not two
             terms = [t for t in terms if t not in parts_of_levels(spans)]
             intent = intent_of(message)
+            share = self.report_share(spans, len(doc))
             if (
                 intent in KEEP_INTENTS
-                or self.is_topic_question(message, spans, len(doc))
-                or self.report_share(spans, len(doc)) < self.config["min_report_share"]
+                or self.is_topic_question(message, share)
+                or share < self.config["min_report_share"]
                 or not self.is_report_language(
                     terms, outer_terms(spans), any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
                 )
