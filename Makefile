@@ -39,11 +39,11 @@ $(WEBCHAT): web/package.json web/package-lock.json
 web: $(WEBCHAT) ## Install the website widget (rasa-webchat 1.0.1) into web/node_modules
 
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed data/spacy/spine_terms.yml data/safety/red_flags.yml \
-		data/mri/glossary.yml data/spacy/scope_terms.yml tools/build_spacy_pipeline.py runtime/nlu/safety_patterns.py \
+		data/mri/glossary.yml data/spacy/scope_terms.yml data/spacy/spellings.yml tools/build_spacy_pipeline.py runtime/nlu/safety_patterns.py \
 		runtime/mri_glossary.py
 	$(PY) -m tools.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
 		--red-flags data/safety/red_flags.yml --glossary data/mri/glossary.yml \
-		--scope data/spacy/scope_terms.yml --out $(SPACY_MODEL)
+		--scope data/spacy/scope_terms.yml --spellings data/spacy/spellings.yml --out $(SPACY_MODEL)
 
 nlp: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline (blank English + lemmatizer + spine-term EntityRuler)
 

@@ -30,6 +30,7 @@ def nlp():
         ROOT / "data" / "safety" / "red_flags.yml",
         ROOT / "data" / "mri" / "glossary.yml",
         ROOT / "data" / "spacy" / "scope_terms.yml",
+        ROOT / "data" / "spacy" / "spellings.yml",
     )
 
 

@@ -1,7 +1,8 @@
 """Builds the spaCy pipeline Rasa loads: blank English, lookup lemmatizer, spine-term EntityRuler,
 two SpanRulers for the safety layer (red flags, and the cues that qualify them), one for the
 words of MRI reports (data/mri/glossary.yml), and one for the words that put a question outside
-the catalog or keep it on the spine (data/spacy/scope_terms.yml).
+the catalog or keep it on the spine (data/spacy/scope_terms.yml). The lemma table also reads
+patients' spellings (data/spacy/spellings.yml).
 
 No pretrained model is downloaded: the lemma tables come from the installed
 `spacy-lookups-data` package and the entity patterns from `data/spacy/`.
@@ -9,7 +10,7 @@ No pretrained model is downloaded: the lemma tables come from the installed
 Usage:
     python -m tools.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
         --red-flags data/safety/red_flags.yml --glossary data/mri/glossary.yml \
-        --scope data/spacy/scope_terms.yml --out DIR
+        --scope data/spacy/scope_terms.yml --spellings data/spacy/spellings.yml --out DIR
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 import spacy
 import yaml
 from spacy.language import Language
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, load_language_data, registry
 
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
 from runtime.nlu.outside_catalog_guard import SCOPE_KEY
@@ -92,8 +93,21 @@ def scope_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
     ]
 
 
+def patient_spellings(path: Path) -> dict[str, str]:
+    """Spelling -> lemma: each -ing form of the English lemma table without its g ("endin" ->
+    end) unless that is a word of its own ("robin"), and the file's other spellings."""
+    table = load_language_data(registry.lookups.get("en")["lemma_lookup"])
+    known = set(table) | set(table.values())
+    dropped_g = {
+        form[:-1]: lemma
+        for form, lemma in table.items()
+        if form.endswith("ing") and lemma != form and form[:-1] not in known
+    }
+    return dropped_g | yaml.safe_load(path.read_text(encoding="utf-8"))["words"]
+
+
 def build_pipeline(
-    patterns_path: Path, red_flags_path: Path, glossary_path: Path, scope_path: Path
+    patterns_path: Path, red_flags_path: Path, glossary_path: Path, scope_path: Path, spellings_path: Path
 ) -> Language:
     nlp = spacy.blank("en")
     split_run_on_sentences(nlp)
@@ -107,6 +121,9 @@ def build_pipeline(
     )
     scope_ruler = nlp.add_pipe("span_ruler", name="scope_ruler", config={"spans_key": SCOPE_KEY})
     nlp.initialize()  # loads the lemma lookup tables from spacy-lookups-data
+    lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    for spelling, lemma in patient_spellings(spellings_path).items():
+        lemmas[spelling] = lemma
     ruler.add_patterns(load_patterns(nlp, patterns_path))
     red_flags, cues = compile_safety_patterns(nlp, red_flags_path)
     flag_ruler.add_patterns(red_flags)
@@ -122,10 +139,11 @@ def main() -> None:
     parser.add_argument("--red-flags", type=Path, required=True)
     parser.add_argument("--glossary", type=Path, required=True)
     parser.add_argument("--scope", type=Path, required=True)
+    parser.add_argument("--spellings", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    nlp = build_pipeline(args.patterns, args.red_flags, args.glossary, args.scope)
+    nlp = build_pipeline(args.patterns, args.red_flags, args.glossary, args.scope, args.spellings)
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -125,15 +125,18 @@ class Assessment:
 
 def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
     """Denied ("no numbness", "erections are normal"; asked and answered, "Any fever? No."), only
-    mentioned ("my physio mentioned foot drop"), or limited ("can't walk far": a walking
-    distance, not legs that fail)."""
+    mentioned ("my physio mentioned foot drop"), limited ("can't walk far": a walking distance,
+    not legs that fail) or tired from a workout with no word of now ("legs like jelly after that
+    spin class"; "after the gym this morning" still counts)."""
     before = range(max(start - NEGATION_WINDOW, clause.start), start)
     after = set(range(end, min(end + DENIAL_WINDOW, clause.stop)))
+    now = cues.any_of("present", "recent", "new_onset")
     return (
         bool(cues.at("negation") & set(before))
         or is_answered_no(cues, clause, end)
         or bool((cues.at("denied_after") - cues.at("failing")) & after)
         or bool(cues.at("limited_after") & after)
+        or (bool(cues.at("workout_after") & after) and not now & set(clause))
         or bool(cues.at("mention") & set(clause))
         or is_only_reported(cues, clause)
     )
@@ -191,12 +194,43 @@ def is_general_question(doc: Doc, cues: Cues) -> bool:
     return starts_as_question and not any(cues.anywhere(cue) for cue in people)
 
 
+def is_asked_in_general(doc: Doc, cues: Cues, sentence: range) -> bool:
+    """A question of its own with nobody in it, among the writer's other sentences, none of which
+    says anything is now or new: "Can sciatica affect both legs? Mine's only ever been in my left
+    leg". A message that is one such question is `is_general_question`'s."""
+    asked = sentence.stop < len(doc) and doc[sentence.stop].text == "?"
+    is_statement = sentence.start + 1 < len(doc) and doc[sentence.start + 1].lemma_ == "not"  # "can not feel"
+    others = (set(range(len(doc))) - set(sentence)) - {sentence.stop}
+    now = cues.any_of("present", "recent", "new_onset")
+    return (
+        asked
+        and bool(others)
+        and not is_statement
+        and is_nobodys(doc, cues, sentence.start)
+        and not now & others
+    )
+
+
+def is_the_animals(doc: Doc, cues: Cues, span: Span) -> bool:
+    """Told of an animal named before it in its sentence, with no person the writer knows in that
+    sentence and no word of the writer's since the animal: "my dog ... is a bit wobbly on his back
+    legs" (but not "walking the dog, then my legs gave way", nor "my husband walked the dog and
+    now his legs are numb")."""
+    sentence = cues.sentence(doc, span.start, span.end)
+    animals = [i for i in cues.at("animal") if sentence.start <= i < span.start]
+    if not animals or cues.at("companion") & set(sentence):
+        return False
+    return not cues.any_of("writer", "self") & set(range(max(animals), span.end))
+
+
 def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
     clause = cues.clause(span.start, span.end, len(doc))
     if is_denied(cues, clause, span.start, span.end):
         return False
     sentence = cues.sentence(doc, span.start, span.end)
-    if cues.at("fiction") & set(sentence):
+    if cues.at("fiction") & set(sentence) or is_asked_in_general(doc, cues, sentence):
+        return False
+    if is_the_animals(doc, cues, span):
         return False
     told_after = set(range(span.start, sentence.stop)) | set(cues.reply_opening(doc, sentence))
     return history_counts or not is_in_the_past(cues, clause, sentence, told_after)
@@ -323,12 +357,14 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
         return Assessment("crisis", crisis)
 
     about_animal = cues.anywhere("animal") and not (cues.anywhere("self") or cues.anywhere("companion"))
+    # no person at all ("The dog is old. She can't walk."); with one, each flag is looked at
+    only_an_animal = cues.anywhere("animal") and not cues.any_of("self", "writer", "companion")
     candidates = [(span, f, history) for span, f, history in flags if f.tier in PHYSICAL_TIERS]
     physical = [f for span, f, history in candidates if is_present(doc, cues, span, history)]
     # Red-flag words that are all denied or past ("no chest pain and no fever") are evidence
     # against DIET's emergency, just like a general question is.
     all_denied = bool(candidates) and not physical
-    no_red_flag_described = is_general_question(doc, cues) or about_animal or all_denied
+    no_red_flag_described = is_general_question(doc, cues) or only_an_animal or all_denied
     if physical and not no_red_flag_described:
         return Assessment("emergency", _distinct(physical))
     # or the event DIET reacts to is denied: "I didn't fall", "I'm not in any crisis"

@@ -47,3 +47,30 @@ def test_lookup_lemmatizer_is_loaded(nlp):
 def test_sentences_typed_without_a_space_are_split(nlp, text, words):
     tokens = [t.text for t in nlp(text)]
     assert any(tokens[i : i + len(words)] == words for i in range(len(tokens)))
+
+
+@pytest.mark.parametrize(
+    ("text", "lemmas"),
+    [
+        # the g dropped, as patients type it
+        ("thinkin of endin it", ["think", "of", "end", "it"]),
+        ("goin feelin", ["go", "feel"]),
+        # data/spacy/spellings.yml
+        ("anymor tonite", ["anymore", "tonight"]),
+        # a word of its own keeps its lemma: "robin" is no "robing"
+        ("robin muffin raisin", ["robin", "muffin", "raisin"]),
+    ],
+)
+def test_patients_spellings_have_the_lemma_of_the_word_they_mean(nlp, text, lemmas):
+    assert [t.lemma_ for t in nlp(text)] == lemmas
+
+
+def test_patients_spellings_are_saved_with_the_pipeline(nlp, tmp_path):
+    import spacy
+
+    nlp.to_disk(tmp_path / "spine_en")
+    assert [t.lemma_ for t in spacy.load(tmp_path / "spine_en")("endin it tonite")] == [
+        "end",
+        "it",
+        "tonight",
+    ]

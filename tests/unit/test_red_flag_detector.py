@@ -732,3 +732,88 @@ def test_steroids_denied_and_a_family_trait_asked_about_are_no_risk_factor(nlp, 
 def test_blind_set_11_classes(nlp, text, intent):
     """The eleventh blind set's misses (other people in the message), with their twins."""
     assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        # patients' spellings read as the words they mean
+        ("cant do this anymor, thinkin of endin it tonite", "crisis"),
+        ("no point goin on", "crisis"),
+        # better not alive, a will shown, medicines stopped to die
+        ("Sometimes I think is better if I am not alive anymore.", "crisis"),
+        ("I have stopped taking my heart tablets on purpose.", "crisis"),
+        ("I have had a good life and I am ready to go.", "crisis"),
+        ("I would be better if I did more walking.", None),
+        ("I stopped taking the tablets because they upset my stomach.", None),
+        ("I'm ready to go back to work after my discectomy.", None),
+        # goodbyes and things given away as farewells, not as news
+        ("I've started saying goodbye to people without them realising", "crisis"),
+        ("I'm giving away my things this week.", "crisis"),
+        ("Saying goodbye to my physio today as I've been discharged! Any tips for keeping it up?", None),
+        ("Giving away my old rowing machine as my back cant take it anymore.", None),
+        ("I can't take it anymore.", "crisis"),
+        ("i dont want to die of old age on this waiting list lol", None),
+        ("I want to die.", "crisis"),
+    ],
+)
+def test_blind_set_12_crisis_classes(nlp, text, intent):
+    """The twelfth blind set's crisis misses and false alarms, with their twins."""
+    assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("my back pain has moved round to my chest and i feel sweaty and sick", "emergency"),
+        ("my left arm feels heavy and my back hurts", "emergency"),
+        ("I pull my knees to my chest to stretch my back", None),
+        ("My left leg was weak on Monday, now the right one is starting to go as well", "emergency"),
+        ("the sciatica is spreading to the other leg", "emergency"),
+        ("I am not feeling the area where I sit, like is sleeping", "emergency"),
+        ("when I go to toilet the urine not come out good", "emergency"),
+        ("people keep asking if ive been drinking cos im walking like im drunk", "emergency"),
+        ("The GP asked me if I'd had any numbness in my groin.", None),
+        # an erection kept up only as a failure
+        ("Since my back went I can't keep it up.", "emergency"),
+    ],
+)
+def test_blind_set_12_emergency_classes(nlp, text, intent):
+    """The twelfth blind set's emergency misses, with their twins."""
+    assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        # an animal's red flag, not the writer's
+        (
+            "my dog has hurt his back and is a bit wobbly on his back legs, which vet? my own back is fine",
+            None,
+        ),
+        ("I was walking the dog and my legs gave way", "emergency"),
+        ("walking the dog, then my legs gave way", "emergency"),
+        ("my husband walked the dog and now his legs are numb", "emergency"),
+        # a symptom that went away, timed by how long it lasted
+        ("Had tingling in my bum cheek after sitting all day, went away as soon as I stood up.", None),
+        ("My back has been hurting all day and now my bum is numb.", "emergency"),
+        ("felt shivery and feverish last night but its completely gone this morning. back aches", None),
+        ("felt feverish last night and my back is agony", "emergency"),
+        # tired from a workout, unless it is now
+        ("my legs are like jelly after that spin class haha", None),
+        ("both legs went numb after the gym this morning", "emergency"),
+        # someone else's old cancer; "so I" starts the writer's own clause
+        (
+            "My aunt had bone cancer in her spine years ago so I always worry, but my own back is easing.",
+            None,
+        ),
+        ("I had cancer years ago so I always worry, and now my back hurts.", "emergency"),
+        # a question of its own about a red flag, beside the writer's other sentences
+        ("Can sciatica affect both legs? Mine's only ever been in my left leg. Just curious.", None),
+        ("Can sciatica affect both legs? Both my legs are numb since this morning.", "emergency"),
+        ("Can you help? both my legs are numb", "emergency"),
+    ],
+)
+def test_blind_set_12_near_miss_classes(nlp, text, intent):
+    """The twelfth blind set's false alarms, with the emergencies beside them that still fire."""
+    assert verdict(nlp, text)[0] == intent
