@@ -156,7 +156,7 @@ def is_answered_no(cues: Cues, clause: range, end: int) -> bool:
     return answered and not (cues.at("present") | cues.at("recent")) & set(clause)
 
 
-def is_in_the_past(cues: Cues, clause: range, sentence: range, told_after: set) -> bool:
+def is_in_the_past(doc: Doc, cues: Cues, clause: range, sentence: range, told_after: set) -> bool:
     """Said to be past in its own clause ("years ago"), or to have gone after it in its sentence
     ("had a fever last week, all better now") or at the start of the next ("... last week. All
     better now."), `told_after`; with nothing present in its own clause and nothing come back. A
@@ -169,7 +169,7 @@ def is_in_the_past(cues: Cues, clause: range, sentence: range, told_after: set) 
     present = cues.at("present") if said_gone else cues.at("present") | cues.at("recent")
     said_past = said_gone or bool(cues.at("resolved") & set(clause))
     said_past_here = said_past and not (present - past) & set(clause)
-    return (said_past_here or is_set_in_the_past(cues, sentence)) and not has_returned(cues)
+    return (said_past_here or is_set_in_the_past(cues, sentence)) and not has_returned(doc, cues)
 
 
 def is_set_in_the_past(cues: Cues, sentence: range) -> bool:
@@ -181,17 +181,30 @@ def is_set_in_the_past(cues: Cues, sentence: range) -> bool:
     return opens_in_the_past and not present & set(sentence)
 
 
-def has_returned(cues: Cues) -> bool:
-    """Came back ("it's back again"); "never fully came back" is no return."""
-    return bool(cues.at("returned") - cues.at("gone"))
+def has_returned(doc: Doc, cues: Cues) -> bool:
+    """Came back ("it's back again"); "never fully came back" is no return, nor one asked about
+    ("can a herniation come back?")."""
+    returned = cues.at("returned") - cues.at("gone")
+    return any(not is_asked_of_nobody(doc, cues, i) for i in returned)
+
+
+def is_asked_of_nobody(doc: Doc, cues: Cues, position: int) -> bool:
+    """In a clause that asks, with nobody in it: "..., can a herniation come back?"."""
+    clause = cues.clause(position, position + 1, len(doc))
+    people = cues.any_of("writer", "first_person", *OTHER_PEOPLE)
+    return opens_as_question(doc, cues, clause.start) and not people & set(clause)
+
+
+def opens_as_question(doc: Doc, cues: Cues, position: int) -> bool:
+    """A question word at `position`; "cannot urinate", "can't feel my legs" are statements."""
+    is_statement = position + 1 < len(doc) and doc[position + 1].lemma_ == "not"
+    return position in cues.at("question_start") and not is_statement
 
 
 def is_general_question(doc: Doc, cues: Cues) -> bool:
-    """A question that starts with a question word and has no person in it."""
-    # "cannot urinate", "can't feel my legs": a statement, not a question
-    starts_as_question = 0 in cues.at("question_start") and not (len(doc) > 1 and doc[1].lemma_ == "not")
+    """A message that starts with a question word and has no person in it."""
     people = ("first_person", "companion", "third_person")
-    return starts_as_question and not any(cues.anywhere(cue) for cue in people)
+    return opens_as_question(doc, cues, 0) and not any(cues.anywhere(cue) for cue in people)
 
 
 def is_asked_in_general(doc: Doc, cues: Cues, sentence: range) -> bool:
@@ -199,13 +212,12 @@ def is_asked_in_general(doc: Doc, cues: Cues, sentence: range) -> bool:
     says anything is now or new: "Can sciatica affect both legs? Mine's only ever been in my left
     leg". A message that is one such question is `is_general_question`'s."""
     asked = sentence.stop < len(doc) and doc[sentence.stop].text == "?"
-    is_statement = sentence.start + 1 < len(doc) and doc[sentence.start + 1].lemma_ == "not"  # "can not feel"
     others = (set(range(len(doc))) - set(sentence)) - {sentence.stop}
     now = cues.any_of("present", "recent", "new_onset")
     return (
         asked
         and bool(others)
-        and not is_statement
+        and opens_as_question(doc, cues, sentence.start)
         and is_nobodys(doc, cues, sentence.start)
         and not now & others
     )
@@ -233,7 +245,7 @@ def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
     if is_the_animals(doc, cues, span):
         return False
     told_after = set(range(span.start, sentence.stop)) | set(cues.reply_opening(doc, sentence))
-    return history_counts or not is_in_the_past(cues, clause, sentence, told_after)
+    return history_counts or not is_in_the_past(doc, cues, clause, sentence, told_after)
 
 
 def has_undenied(doc: Doc, cues: Cues, cue: str) -> bool:
@@ -360,16 +372,24 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     # no person at all ("The dog is old. She can't walk."); with one, each flag is looked at
     only_an_animal = cues.anywhere("animal") and not cues.any_of("self", "writer", "companion")
     candidates = [(span, f, history) for span, f, history in flags if f.tier in PHYSICAL_TIERS]
-    physical = [f for span, f, history in candidates if is_present(doc, cues, span, history)]
+    # a message with nobody in it: only the red flags of its opening question are asked about
+    # ("What is cauda equina?"), not those said after it ("Can you help? both legs numb")
+    general = is_general_question(doc, cues)
+    physical = [
+        f
+        for span, f, history in candidates
+        if is_present(doc, cues, span, history)
+        and not (general and opens_as_question(doc, cues, cues.sentence(doc, span.start, span.end).start))
+    ]
     # Red-flag words that are all denied or past ("no chest pain and no fever") are evidence
     # against DIET's emergency, just like a general question is.
     all_denied = bool(candidates) and not physical
-    no_red_flag_described = is_general_question(doc, cues) or only_an_animal or all_denied
-    if physical and not no_red_flag_described:
+    no_red_flag_described = general or only_an_animal or all_denied
+    if physical and not only_an_animal:
         return Assessment("emergency", _distinct(physical))
     # or the event DIET reacts to is denied: "I didn't fall", "I'm not in any crisis"
     said_to_be_past = (
-        (cues.anywhere("gone") or cues.anywhere("resolved")) and not has_returned(cues)
+        (cues.anywhere("gone") or cues.anywhere("resolved")) and not has_returned(doc, cues)
     ) or cues.anywhere("denied_event")
     found = Assessment(
         no_red_flag_described=no_red_flag_described,

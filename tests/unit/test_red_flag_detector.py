@@ -812,8 +812,49 @@ def test_blind_set_12_emergency_classes(nlp, text, intent):
         ("Can sciatica affect both legs? Mine's only ever been in my left leg. Just curious.", None),
         ("Can sciatica affect both legs? Both my legs are numb since this morning.", "emergency"),
         ("Can you help? both my legs are numb", "emergency"),
+        # with nobody in the message, only its opening question is asked
+        ("Can you help? both legs numb", "emergency"),
+        ("What is cauda equina? Can it make both legs numb?", None),
     ],
 )
 def test_blind_set_12_near_miss_classes(nlp, text, intent):
     """The twelfth blind set's false alarms, with the emergencies beside them that still fire."""
+    assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("my mate was in a car crash last year, hes walking again now. my back hurts from football", None),
+        ("my mate was in a car crash an hour ago and he can't feel his legs", "emergency"),
+        ("My brother had bad weakness in leg before his operation, now he is good. My back aches.", None),
+        ("My brother has bad weakness in both legs and now he is on the floor", "emergency"),
+        ("Legs gave way once.Was years ago.Never again. What is spinal stenosis?", None),
+        ("Once I stand up my legs give way", "emergency"),
+    ],
+)
+def test_a_story_that_ended_well_is_past(nlp, text, intent):
+    """Someone walking again, "now he is good", a single time said to be over."""
+    assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        # a return asked about is no return
+        (
+            "In 2020 I had some bladder leaking but it cleared up completely, can a herniation come back?",
+            None,
+        ),
+        (
+            "In 2020 I had some bladder leaking but it cleared up completely, and it has come back today",
+            "emergency",
+        ),
+        ("My bum went numb last year and it went away. Is it normal that it came back?", "emergency"),
+        # a child named by age is someone else
+        ("My 6 year old had a fever last night. My own back has been sore from carrying her.", None),
+        ("I'm a 45 year old with back pain and a fever since yesterday", "emergency"),
+    ],
+)
+def test_a_return_asked_about_and_a_child_by_age(nlp, text, intent):
     assert verdict(nlp, text)[0] == intent
