@@ -44,6 +44,9 @@ $(SPACY_MODEL)/meta.json: $(VENV)/.installed data/spacy/spine_terms.yml data/saf
 	$(PY) -m tools.build_spacy_pipeline --patterns data/spacy/spine_terms.yml \
 		--red-flags data/safety/red_flags.yml --glossary data/mri/glossary.yml \
 		--scope data/spacy/scope_terms.yml --spellings data/spacy/spellings.yml --out $(SPACY_MODEL)
+	@# Rasa fingerprints SpacyNLP by its path, not its lemma table: a new pipeline must not let
+	@# `make train` restore featurizers and classifiers trained on the old one's lemmas
+	rm -rf .rasa/cache
 
 nlp: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline (blank English + lemmatizer + spine-term EntityRuler)
 

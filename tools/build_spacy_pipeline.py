@@ -95,7 +95,8 @@ def scope_patterns(nlp: Language, path: Path) -> list[dict[str, Any]]:
 
 def patient_spellings(path: Path) -> dict[str, str]:
     """Spelling -> lemma: each -ing form of the English lemma table without its g ("endin" ->
-    end) unless that is a word of its own ("robin"), and the file's other spellings."""
+    end) unless that is a word of its own ("robin"), and the file's other spellings, with the
+    lemma of the word each means ("symtoms" -> symptom)."""
     table = load_language_data(registry.lookups.get("en")["lemma_lookup"])
     known = set(table) | set(table.values())
     dropped_g = {
@@ -103,7 +104,8 @@ def patient_spellings(path: Path) -> dict[str, str]:
         for form, lemma in table.items()
         if form.endswith("ing") and lemma != form and form[:-1] not in known
     }
-    return dropped_g | yaml.safe_load(path.read_text(encoding="utf-8"))["words"]
+    words = yaml.safe_load(path.read_text(encoding="utf-8"))["words"]
+    return dropped_g | {spelling: table.get(word, word) for spelling, word in words.items()}
 
 
 def build_pipeline(

@@ -57,6 +57,8 @@ def test_sentences_typed_without_a_space_are_split(nlp, text, words):
         ("goin feelin", ["go", "feel"]),
         # data/spacy/spellings.yml
         ("anymor tonite", ["anymore", "tonight"]),
+        # the spine's words, with the lemma of the word meant
+        ("symtoms pian sciatia buldging", ["symptom", "pain", "sciatica", "bulge"]),
         # a word of its own keeps its lemma: "robin" is no "robing"
         ("robin muffin raisin", ["robin", "muffin", "raisin"]),
     ],
@@ -74,3 +76,10 @@ def test_patients_spellings_are_saved_with_the_pipeline(nlp, tmp_path):
         "it",
         "tonight",
     ]
+
+
+def test_a_misspelt_spine_word_names_the_spine(nlp):
+    from runtime.nlu.outside_catalog_guard import SCOPE_KEY
+
+    doc = nlp("please help me my sciatia is bad")
+    assert {span.label_ for span in doc.spans[SCOPE_KEY]} & {"spine", "covered"}

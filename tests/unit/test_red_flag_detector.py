@@ -858,3 +858,63 @@ def test_a_story_that_ended_well_is_past(nlp, text, intent):
 )
 def test_a_return_asked_about_and_a_child_by_age(nlp, text, intent):
     assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I strain to pee and only a trickle comes out since last night",
+        "It feels like I'm sitting on a ball of cotton wool, I can't feel my seat at all",
+        "numbnes in my grion area since this morning",
+        "i think i have incontinance now, cant controll my bladder",
+        "when i wipe it feels wierd like its not my own skin, started yesterday",
+        "my back got worse this week and now nothing works in the bedroom",
+        "slipped on the ice and landed hard on my tailbone, cant feel my left leg properly",
+        "feel hot and shaky with a temprature and my back is tender",
+        "Horse threw me off today. Pain's bad.",
+        "today my left leg is so weak i'm dragging it",
+        "cnt feel ma bum n bits since 2day",
+        "i cant feel the urge to go at all and my back is dreadful",
+        "when I push to pee nothing much happens",
+        "wiping after the loo i cant really feel the paper properly",
+        "there's a heavy squeezing in my chest",
+        "a sharp pain in my neck and around my heart",
+        "i feel numbness and diziness in my haed",
+        "the pain is travelling from my back down my legs",
+    ],
+)
+def test_emergencies_only_the_classifier_had_caught_are_the_detectors_now(nlp, text):
+    """Earlier blind sets' emergencies that DIET alone had caught: a retrained DIET lost some."""
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been sitting with a knife in my hand thinking about it",
+        "evryone wuld be beter off without me, im just a burdn",
+        "Honestly some nights I hope I don't wake up in the morning.",
+        "I don't see a future for myself. I've got a plan for the weekend.",
+        "everyone's life would be easier if I just wasn't in it",
+        "I want the pain gone and I want me gone with it.",
+        "How to live if you hate your life and your too afraid to die?",
+        "i have been cutting",
+        "i just want it all to be over permanently",
+    ],
+)
+def test_crises_only_the_classifier_had_caught_are_the_detectors_now(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work in the bedroom at a desk and my back hurts",
+        "no falls, no injuries, nothing down my legs",
+        "I haven't had a poo for two days on the codeine",
+        "I hope I wake up feeling better tomorrow",
+        "is the chest stretch safe with a disc",
+    ],
+)
+def test_their_everyday_twins_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
