@@ -75,7 +75,10 @@ class Cues:
     def of(cls, doc: Doc) -> Cues:
         positions: Dict[str, set] = {}
         for span in doc.spans.get(CUES_KEY, []):
-            positions.setdefault(span.label_, set()).update(range(span.start, span.end))
+            # a boundary is where a clause ends; its words after the first ("so I", "- I'm")
+            # open the next clause
+            end = span.start + 1 if span.label_ == "boundary" else span.end
+            positions.setdefault(span.label_, set()).update(range(span.start, end))
         return cls(positions)
 
     def at(self, cue: str) -> set:
@@ -169,7 +172,8 @@ def is_in_the_past(doc: Doc, cues: Cues, clause: range, sentence: range, told_af
     present = cues.at("present") if said_gone else cues.at("present") | cues.at("recent")
     said_past = said_gone or bool(cues.at("resolved") & set(clause))
     said_past_here = said_past and not (present - past) & set(clause)
-    return (said_past_here or is_set_in_the_past(cues, sentence)) and not has_returned(doc, cues)
+    dated = is_set_in_the_past(cues, sentence) or is_dated_in_the_past(cues, clause, sentence)
+    return (said_past_here or dated) and not has_returned(doc, cues)
 
 
 def is_set_in_the_past(cues: Cues, sentence: range) -> bool:
@@ -179,6 +183,18 @@ def is_set_in_the_past(cues: Cues, sentence: range) -> bool:
     opens_in_the_past = bool(cues.at("past_opening") & set(opening))
     present = (cues.at("present") | cues.at("recent")) - cues.at("resolved") - cues.at("gone")
     return opens_in_the_past and not present & set(sentence)
+
+
+def is_dated_in_the_past(cues: Cues, clause: range, sentence: range) -> bool:
+    """Told in the past tense with a past time in its sentence and no word of now there: "I had
+    chills and a temperature with covid in January" ("I had a fall in January and now ..." is
+    now)."""
+    present = cues.any_of("present", "recent") - cues.any_of("resolved", "gone")
+    return (
+        bool(cues.at("past_tense") & set(clause))
+        and bool(cues.at("resolved") & set(sentence))
+        and not present & set(sentence)
+    )
 
 
 def has_returned(doc: Doc, cues: Cues) -> bool:
@@ -241,6 +257,8 @@ def is_present(doc: Doc, cues: Cues, span: Span, history_counts: bool) -> bool:
         return False
     sentence = cues.sentence(doc, span.start, span.end)
     if cues.at("fiction") & set(sentence) or is_asked_in_general(doc, cues, sentence):
+        return False
+    if cues.at("denied_all") & set(range(span.end, sentence.stop)):
         return False
     if is_the_animals(doc, cues, span):
         return False

@@ -1,11 +1,12 @@
 """Compiles data/safety/red_flags.yml into spaCy SpanRuler patterns.
 
 The file's notation (documented at its top): `@TERM` for any entry of a term list, a word
-matched by lemma, `=word` matched exactly, `#num` a number, and `...` for up to four words in
-between. Red flags are labelled "<tier>:<flag>", followed by ":history" when a past
-occurrence counts too, ":with-<cue>" when the flag needs that cue beside it, ":unless-<cue>"
-when that cue takes it back and ":same-<cue>" when it and that cue must be one person's (spans
-key "red_flags"); cues "<cue>" ("safety_cues").
+matched by lemma, `=word` matched exactly, `#num` a number, `#dash` a dash standing between
+words (not the hyphen of "L4-L5" or "6-year-old") and `...` for up to four words in between. Red
+flags are labelled "<tier>:<flag>", followed by ":history" when a past occurrence counts too,
+":with-<cue>" when the flag needs that cue beside it, ":unless-<cue>" when that cue takes it back
+and ":same-<cue>" when it and that cue must be one person's (spans key "red_flags"); cues
+"<cue>" ("safety_cues").
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ RED_FLAGS_KEY = "red_flags"
 CUES_KEY = "safety_cues"
 GAP = [{"OP": "?"}] * 4
 NUMBER = [{"LIKE_NUM": True}]
+# "his Crohn's - I'm asking about me": a space after it, unlike the hyphen or range inside a word
+# ("L4-L5", "3\u20134 days": an en dash); an em dash is never a hyphen
+EN_DASH, EM_DASH = "\u2013", "\u2014"
+DASHES = [[{"ORTH": {"IN": ["-", "--", EN_DASH]}, "SPACY": True}], [{"ORTH": EM_DASH}]]
 
 TokenPattern = list[dict[str, Any]]
 
@@ -44,6 +49,8 @@ def expand(nlp: Language, pattern: str, terms: dict[str, list[TokenPattern]]) ->
             choices.append([GAP])
         elif part == "#num":
             choices.append([NUMBER])
+        elif part == "#dash":
+            choices.append(DASHES)
         elif part.startswith("@"):
             choices.append(terms[part[1:]])
         else:

@@ -211,6 +211,21 @@ def test_pattern_notation_expands_terms_gaps_and_exact_words(nlp):
     assert patterns[1][-1] == {"LEMMA": "wee"}
 
 
+def test_a_dash_between_words_is_a_boundary_but_a_hyphen_inside_one_is_not(nlp):
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(nlp.vocab)
+    matcher.add("dash", expand(nlp, "#dash", {}))
+
+    def dashes(text: str) -> list[str]:
+        doc = nlp(text)
+        return [doc[start:end].text for _, start, end in matcher(doc)]
+
+    assert dashes("his crohn's - i'm asking about me") == ["-"]
+    assert dashes("his crohn's \u2014 i'm asking") == ["\u2014"]
+    assert dashes("a bulge at l4-l5 in my 6-year-old scan, 3\u20134 days") == []
+
+
 def message(nlp, text, intent):
     msg = Message(
         data={
@@ -918,3 +933,79 @@ def test_crises_only_the_classifier_had_caught_are_the_detectors_now(nlp, text):
 )
 def test_their_everyday_twins_raise_no_alarm(nlp, text):
     assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the inner part of my thighs and my groin feel tingly since lunch",
+        "my penis and the skin around it have felt numb since yesterday",
+        "he can't hold his water today and keeps soaking through his pants",
+        "only a dribble comes out when I try to go",
+        "slipped on the stairs outside and heard a crack, my back is burning",
+        "I felt something tear in my back and I've gone grey and sweaty",
+        "since I cricked my neck everything is doubled",
+        "I am 84 years of age and lost my footing on the step yesterday, my back aches since",
+        "the numbness in my bum is like sitting on a saddle too long but it doesn't wear off",
+    ],
+)
+def test_blind_set_13s_emergency_wordings(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can the pain be made to stop permanently? Not an operation. I mean for good.",
+        "better I am not living. they would be free",
+        "my daughter keeps talking about killing herself because of the pain, she's upstairs",
+        "I've written letters to everyone and sorted my affairs",
+    ],
+)
+def test_blind_set_13s_crisis_wordings(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone else's risk factor, then a dash and the writer's own question (not the hyphen
+        # of "L4-L5")
+        "My husband is on steroids for his asthma - I'm asking for me, my neck is stiff from work",
+        "My husband had cancer - my back has been sore since Monday, heat or ice?",
+        # told in the past tense with a past date, nothing now
+        "I had a fever with flu in March. My back started aching in June.",
+        # every red flag listed, then all denied
+        "I know the red flags (numb bum, weak legs) and I don't have any of them",
+        # a past appointment, back to normal, a dose's time, a form's question, a long history,
+        # a dentist's numbing wearing off, numbness that goes each time, a small child's wet bed
+        "I fainted at my last appointment when they took blood",
+        "my walking was unsteady after the anaesthetic on Monday but I'm back to normal now",
+        "the form asks 'have you ever lost control of your bladder', I haven't",
+        "my erection problems started years ago with my diabetes, nothing to do with my back",
+        "the dentist numbed my face this morning and it's still wearing off",
+        "my left buttock goes numb on long drives but it's fine once I get out",
+        "my 4-year-old wet the bed again, how do I lift her with my back",
+        "both legs went to sleep sitting cross legged, they woke up after a minute",
+    ],
+)
+def test_blind_set_13s_near_miss_classes_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the twins that stay emergencies: now in the sentence, a hyphen, an "other" symptom left
+        "I had a fall in January and now my legs give way",
+        "my wife's disc is bad at L4-L5 and both my legs are numb today",
+        "my legs are weak and my bum is numb, I don't have any of the other symptoms",
+        "my 4-year-old wet the bed and since this morning I can't feel my bum",
+    ],
+)
+def test_blind_set_13s_near_miss_classes_keep_their_emergencies(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+def test_a_dose_taken_at_night_is_no_night_pain(nlp):
+    assert verdict(nlp, "I take 10mg amitriptyline at night for pain, can I take more?")[0] != "emergency"
