@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tools.ports import free_port as free_port  # one chooser of ports for tools and tests
+
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
     """Polls until condition() holds (background work such as the outbox worker)."""
@@ -23,12 +25,6 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
             return True
         time.sleep(0.02)
     return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def port_is_open(port: int) -> bool:

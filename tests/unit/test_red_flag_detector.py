@@ -1009,3 +1009,68 @@ def test_blind_set_13s_near_miss_classes_keep_their_emergencies(nlp, text):
 
 def test_a_dose_taken_at_night_is_no_night_pain(nlp):
     assert verdict(nlp, "I take 10mg amitriptyline at night for pain, can I take more?")[0] != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("I get a bit unsteady on the wobble board at physio, is that the point?", None),
+        ("I've been unsteady on my feet since yesterday and my back hurts", "emergency"),
+        ("my toddler keeps falling over and wants picking up, how do I lift him?", None),
+        ("I'm worried about fainting in a hot bath with my back pain", None),
+        ("I fainted in the bath this morning and my back is agony", "emergency"),
+        ("There was a fever. Then there wasn't. Does a TENS machine help?", None),
+        ("There was a fever. Then it came back today with my back pain.", "emergency"),
+    ],
+)
+def test_earlier_blind_sets_fears_exercises_and_a_fever_that_went(nlp, text, intent):
+    assert verdict(nlp, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i cant tell when my bladdar is full",
+        "wet my pants in the car and didnt feel it, back is bad",
+        "leaking poo without knowing since yesterday",
+        "cant fell my legs, both of them",
+        "bike crash this morning and my neck hurts",
+        "slid off the chair onto the floor, my back hurts since",
+        "wearing a pad now cos i keep dribbling",
+        "my vision went double an hour ago",
+        "my pee won't start and my back is killing me",
+        "what does it mean when u feel numb on the inside of both legs",
+    ],
+)
+def test_blind_set_14s_emergency_wordings(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly whats the point anymore",
+        "im just a burden on my kids",
+        "sick of existing like this",
+        "i keep thinking of driving off the bridge",
+        "I want to end the pain for good, I've thought about how I'd do it",
+        "I just want it all to end",
+    ],
+)
+def test_blind_set_14s_crisis_wordings(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the main character in the book I'm reading loses feeling in both legs",
+        "that horror movie gave me chills lol, what are your hours",
+        "my hands are clumsy cos im a klutz lol, do you take my insurance",
+        "when i was pregnant i leaked pee, that stopped after birth. what stretches help my back",
+        "I want to end my physio sessions early, how do I cancel?",
+        "what should u do if u get numb legs",
+    ],
+)
+def test_blind_set_14s_near_miss_classes_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None

@@ -40,9 +40,10 @@ from tools.bench.conversations import load_responses
 from tools.bench.load import Level, LevelResult, run_level, warm_up
 from tools.bench.parse_latency import measure_parse
 from tools.bench.processes import cpu_seconds
-from tools.bench.run import free_port, quiet_rasa
+from tools.bench.run import quiet_rasa
 from tools.bench.table import fmt
 from tools.cluster.topology import Cluster, running
+from tools.ports import free_port
 
 HEAVY = Level(50, 150, 120)
 LIGHT = (Level(1, 10, 60), Level(10, 50, 90))

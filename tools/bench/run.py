@@ -29,7 +29,6 @@ import contextlib
 import json
 import os
 import platform
-import socket
 import sys
 import tempfile
 import time
@@ -50,14 +49,9 @@ from tools.bench.parse_latency import measure_parse
 from tools.bench.pipeline_cost import measure_pipeline_cost
 from tools.bench.processes import cpu_seconds, peak_rss_mb, pids_listening_on
 from tools.bench.table import table, target_lines
+from tools.ports import free_port
 
 # --- The run --------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

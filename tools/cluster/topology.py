@@ -10,7 +10,6 @@ outage of them is something the assistant must live through, see tests/cluster/)
 from __future__ import annotations
 
 import contextlib
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from runtime.shared_secrets import shared_secret
 from tools import servers
 from tools.cluster.services import HOST, Nginx, Postgres, Redis
+from tools.ports import free_port
 
 INSTANCES = 2
 LOCK_STORE_TYPE = "runtime.lock_store.AtomicRedisLockStore"
@@ -39,12 +39,6 @@ ONE_CORE_PER_PROCESS = {
     "TF_NUM_INTRAOP_THREADS": "1",
     "TF_NUM_INTEROP_THREADS": "1",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
