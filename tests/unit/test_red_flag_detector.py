@@ -1074,3 +1074,65 @@ def test_blind_set_14s_crisis_wordings(nlp, text):
 )
 def test_blind_set_14s_near_miss_classes_raise_no_alarm(nlp, text):
     assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sitting on the loo it's like sitting on nothing, and my back is agony",
+        "the tops of my legs on the inside feel like I've had a dental injection",
+        "I haven't been for a pee since this morning and my back went yesterday",
+        "my waterworks have packed up since my back went",
+        "I keep finding my underwear damp and my back is bad",
+        "since my back went I can't perform in the bedroom",
+        "car flipped on the motorway, my neck hurts",
+        "there's a squeezing feeling in the middle of my chest and my back aches",
+        "my drink goes down the wrong way and my neck is stiff",
+        "my back hurts and I'm burning up, thermometer said 39",
+        "I had a melanoma removed and now my back aches all the time",
+        "my back is at its worst in the small hours",
+        "long term pred for my asthma and now a sharp pain in my back",
+        "I'm 80 and misjudged the step, my back has hurt since",
+        "walking like I've had a few drinks and my neck aches",
+        "I leaked a bit in the car and my back is killing me",
+    ],
+)
+def test_blind_set_15s_paraphrased_red_flags(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm ready to check out, I can't take this back any more",
+        "thinking about taking the easy way out",
+        "I don't want to be around any more",
+        "I can't do another year of this pain",
+        "if I don't make it through the op that would be fine",
+        "been burning my skin with a lighter",
+        "tell my family I'm sorry",
+        "what dose would let me sleep forever",
+        "they could use the life insurance more than me",
+        "I'd rather just not exist",
+    ],
+)
+def test_blind_set_15s_euphemisms_of_crisis(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I check out the new clinic on Friday?",
+        "I can't go on the trampoline with my kids because of my back",
+        "I've made my peace with not running any more, what distance is safe?",
+        "nervous about the anaesthetic, what if I don't wake up?",
+        "what would happen if I lost bladder control after surgery?",
+        "I'm burning up in this heatwave under the back brace",
+        "a bit wobbly in the balance poses at yoga",
+        "my waterworks are fine, just back pain",
+        "does my life insurance cover spine surgery?",
+    ],
+)
+def test_blind_set_15s_near_miss_twins_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
