@@ -1104,7 +1104,7 @@ def test_blind_set_15s_paraphrased_red_flags(nlp, text):
 @pytest.mark.parametrize(
     "text",
     [
-        "I'm ready to check out, I can't take this back any more",
+        "I'm ready to check out. I can't take this back any more",
         "thinking about taking the easy way out",
         "I don't want to be around any more",
         "I can't do another year of this pain",
@@ -1136,3 +1136,33 @@ def test_blind_set_15s_euphemisms_of_crisis(nlp, text):
 )
 def test_blind_set_15s_near_miss_twins_raise_no_alarm(nlp, text):
     assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm wiped out after physio and my back aches",
+        "I misjudged the weight of the box and my back hurts",
+        "I sat down on the floor to play with my kids and my back hurt",
+        "I have a rash in the middle of my chest",
+        "there's food stuck in my teeth after the crown",
+        "the swelling won't go down after my injection",
+        "I can't perform my exercises since the op",
+        "I had a few drinks last night and my back hurts",
+        "is surgery the easy way out?",
+        "I'm ready to check out the new gym",
+        "I was told to stop eating and drinking 6 hours before surgery",
+        "can I use the life insurance to pay for surgery",
+        "my pain is there 24/7 and has been for years",
+    ],
+)
+def test_blind_set_15s_words_in_their_everyday_senses_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+def test_a_book_read_when_the_legs_went_numb_is_no_story(nlp):
+    assert verdict(nlp, "I was reading a book when suddenly both my legs went numb")[0] == "emergency"
+
+
+def test_nerve_pain_burning_an_arm_is_no_self_harm(nlp):
+    assert verdict(nlp, "the nerve pain is burning my arm all night")[0] != "crisis"
