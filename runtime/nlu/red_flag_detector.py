@@ -135,7 +135,8 @@ def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
     after = set(range(end, min(end + DENIAL_WINDOW, clause.stop)))
     now = cues.any_of("present", "recent", "new_onset")
     return (
-        bool(cues.at("negation") & set(before))
+        # the "not" of "cannot" or "not able to" is a symptom: "I cannot raise the front of my foot"
+        bool((cues.at("negation") - cues.at("unable")) & set(before))
         or is_answered_no(cues, clause, end)
         or bool((cues.at("denied_after") - cues.at("failing")) & after)
         or bool(cues.at("limited_after") & after)

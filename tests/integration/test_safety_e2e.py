@@ -1,9 +1,9 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Sixteen corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_15.yml, each written later by a helper
+Seventeen corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_16.yml, each written later by a helper
 who never saw the detector, its patterns or the earlier corpora; the first scores of the later
-ones, before the patterns were tuned on them, are in the README). The third to fifteenth blind
+ones, before the patterns were tuned on them, are in the README). The third to sixteenth blind
 corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
 there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
@@ -48,6 +48,7 @@ UNTIERED = [
         "safety_messages_blind_13.yml",
         "safety_messages_blind_14.yml",
         "safety_messages_blind_15.yml",
+        "safety_messages_blind_16.yml",
     )
 ]
 CORPORA = [*TIERED, *UNTIERED]

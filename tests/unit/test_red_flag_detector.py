@@ -1166,3 +1166,61 @@ def test_a_book_read_when_the_legs_went_numb_is_no_story(nlp):
 
 def test_nerve_pain_burning_an_arm_is_no_self_harm(nlp):
     assert verdict(nlp, "the nerve pain is burning my arm all night")[0] != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cannot raise the front of my foot since lunch, I have had back trouble for years",
+        "can't feel when I sit on the toilet since yesterday",
+        "my pee trickles out with no push behind it",
+        "can't feel my feet on the floor, walking like I'm on stilts",
+        "slipped on the stairs and heard a crack, I can hardly stand",
+        "a pain behind my breastbone going into my back",
+        "my drink goes the wrong way and I keep choking, my neck is bad",
+        "my hand went floppy and my cheek feels odd",
+        "I can't find my words and my neck is stiff",
+        "my teeth are chattering and my back aches",
+        "a malignant lump was removed years ago and now my back aches",
+        "my back wakes me at 3am and nothing I do settles it",
+        "my hands are useless and my keys fall out of my hand",
+    ],
+)
+def test_blind_set_16s_paraphrased_red_flags(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the point of waking up",
+        "they'd have an easier time without me",
+        "I drag a blade across my skin",
+        "I'm tired of everything",
+        "my wife says she wishes she were dead, she's in the bedroom",
+        "I want to sleep and not come back",
+        "I'd like to finish my life now",
+        "how many would I take so it's peaceful",
+        "there's no way out except going away forever",
+        "I can't carry on like this, I'm out of reasons",
+    ],
+)
+def test_blind_set_16s_paraphrased_crisis(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my foot dragged after the op but the physio got it lifting again",
+        "does an X-ray help if an elderly person has a fall?",
+        "my brother once passed out at a match, nothing to do with his back",
+        "cutting back on sugar before my operation, is that ok?",
+        "my boss would be better off with a robot lol",
+        "that film about the man who jumps off the bridge was great",
+        "I'm a bit unsteady after two glasses of wine",
+        "the pain settled after a week of rest",
+    ],
+)
+def test_blind_set_16s_near_miss_twins_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
