@@ -20,7 +20,7 @@ _handed_out: set[int] = set()
 
 
 def listen_ports() -> range:
-    """The ports just below the ephemeral range (20000-32767 on Linux's defaults)."""
+    """The LISTEN_RANGE_SIZE ports just below the ephemeral range (22768-32767 on Linux's defaults)."""
     try:
         start = int(EPHEMERAL_RANGE.read_text().split()[0])
     except (OSError, ValueError, IndexError):

@@ -182,20 +182,23 @@ def is_set_in_the_past(cues: Cues, sentence: range) -> bool:
     straight") and no word of now is anywhere in it ("Last year I fell, and since then ...")."""
     opening = range(sentence.start, min(sentence.start + SENTENCE_OPENING, sentence.stop))
     opens_in_the_past = bool(cues.at("past_opening") & set(opening))
-    present = (cues.at("present") | cues.at("recent")) - cues.at("resolved") - cues.at("gone")
-    return opens_in_the_past and not present & set(sentence)
+    return opens_in_the_past and not words_of_now(cues) & set(sentence)
 
 
 def is_dated_in_the_past(cues: Cues, clause: range, sentence: range) -> bool:
     """Told in the past tense with a past time in its sentence and no word of now there: "I had
     chills and a temperature with covid in January" ("I had a fall in January and now ..." is
     now)."""
-    present = cues.any_of("present", "recent") - cues.any_of("resolved", "gone")
     return (
         bool(cues.at("past_tense") & set(clause))
         and bool(cues.at("resolved") & set(sentence))
-        and not present & set(sentence)
+        and not words_of_now(cues) & set(sentence)
     )
+
+
+def words_of_now(cues: Cues) -> set:
+    """Words that say now or recently, except inside a phrase of it gone ("better now")."""
+    return cues.any_of("present", "recent") - cues.any_of("resolved", "gone")
 
 
 def has_returned(doc: Doc, cues: Cues) -> bool:
