@@ -79,6 +79,9 @@ class Cues:
             # open the next clause
             end = span.start + 1 if span.label_ == "boundary" else span.end
             positions.setdefault(span.label_, set()).update(range(span.start, end))
+        # "it's gone weak", "isn't wearing off": no word of it gone
+        for gone in ("gone", "resolved"):
+            positions[gone] = positions.get(gone, set()) - positions.get("not_gone", set())
         return cls(positions)
 
     def at(self, cue: str) -> set:
@@ -222,9 +225,13 @@ def opens_as_question(doc: Doc, cues: Cues, position: int) -> bool:
 
 
 def is_general_question(doc: Doc, cues: Cues) -> bool:
-    """A message that starts with a question word and has no person in it."""
+    """A message that starts with a question word and has no person in it, nor a word of now
+    after its opening sentence: "what does it mean when your knee gives out? happened twice
+    today" is the writer's."""
     people = ("first_person", "companion", "third_person")
-    return opens_as_question(doc, cues, 0) and not any(cues.anywhere(cue) for cue in people)
+    opening = cues.sentence(doc, 0, 1)
+    said_now = cues.any_of("present", "recent", "new_onset") - set(opening)
+    return opens_as_question(doc, cues, 0) and not any(cues.anywhere(cue) for cue in people) and not said_now
 
 
 def is_asked_in_general(doc: Doc, cues: Cues, sentence: range) -> bool:
@@ -240,6 +247,8 @@ def is_asked_in_general(doc: Doc, cues: Cues, sentence: range) -> bool:
         and opens_as_question(doc, cues, sentence.start)
         and is_nobodys(doc, cues, sentence.start)
         and not now & others
+        # "what causes a tearing pain that started suddenly? I'm 68": a question of its own case
+        and not (cues.at("present") & set(sentence) and cues.at("writer") & others)
     )
 
 
@@ -346,6 +355,16 @@ def is_someone_elses(doc: Doc, cues: Cues, span: Span, label: Label) -> bool:
     return bool(mentions) and all(is_the_writers(doc, cues, i) for i in mentions)
 
 
+def is_an_old_story(doc: Doc, cues: Cues, label: Label) -> bool:
+    """A risk factor whose history counts, with every mention of the pain it goes with in a
+    sentence set in the past: "Years ago my mum had back pain that turned out to be from her
+    breast cancer" has no new back pain ("I had cancer years ago and now new back pain" has)."""
+    if not (label.history and label.same_person_as):
+        return False
+    mentions = [i for i in sorted(cues.at(label.same_person_as)) if not is_nobodys(doc, cues, i)]
+    return bool(mentions) and all(is_set_in_the_past(cues, cues.sentence(doc, i, i + 1)) for i in mentions)
+
+
 def is_the_writers(doc: Doc, cues: Cues, position: int) -> bool:
     """Whether the person named nearest before `position` in its sentence is the writer ("my own
     back is sore from carrying her") rather than someone else ("now his back hurts", "we both
@@ -383,7 +402,12 @@ def assess(doc: Doc, cues: Optional[Cues] = None) -> Assessment:
     for span in doc.spans.get(RED_FLAGS_KEY, []):
         label = parse_label(span)
         needs_met = all(any(has_undenied(doc, cues, cue) for cue in choice) for choice in label.needs)
-        if needs_met and not is_taken_back(doc, cues, label) and not is_someone_elses(doc, cues, span, label):
+        if (
+            needs_met
+            and not is_taken_back(doc, cues, label)
+            and not is_someone_elses(doc, cues, span, label)
+            and not is_an_old_story(doc, cues, label)
+        ):
             flags.append((span, label.flag, label.history))
 
     crisis = [f for span, f, _ in flags if f.tier == "crisis" and not is_figure_of_speech(cues, span)]

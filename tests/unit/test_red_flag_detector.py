@@ -1224,3 +1224,149 @@ def test_blind_set_16s_paraphrased_crisis(nlp, text):
 )
 def test_blind_set_16s_near_miss_twins_raise_no_alarm(nlp, text):
     assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question of its own with the writer's now after it
+        "what does it mean when your legs both go dead? my back has been bad all week",
+        "what does it mean when you can't feel yourself needing a wee? back has been awful",
+        "why would a knee just give out and you end up on the floor? happened twice today",
+        "what does it mean if your back hurts after being thrown from a horse? it happened yesterday",
+        "what causes a tearing pain that started suddenly? I'm 70 and it's severe",
+        "how long does numbness between my legs take to go away? it came on two days ago",
+        "is it normal that I couldn't really feel the seat under me on the loo this morning?",
+        "when I wipe it feels like somebody else's skin, is that normal after surgery?",
+        "can physio help with leaking when I stand up? it started with my back pain",
+        "is it normal not to have peed since last night?",
+        "can I still go to my appointment if I can't really feel either leg?",
+        "he was tackled hard at rugby and his neck hurts",
+        "she suddenly can't hold her cup and her leg went weak on one side",
+        "even resting flat it's constant, does that mean anything?",
+        "I take steroid tablets and my back hurts after a small stumble",
+        # an old cancer with a back pain that is not old
+        "Years ago I had cancer. My back has hurt for a week.",
+        "My mum had breast cancer years ago and now her back hurts",
+    ],
+)
+def test_blind_set_17s_red_flags_asked_as_questions(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long until it's ok to check out? years of this pain is enough",
+        "mixing my pills with vodka, not planning on a tomorrow anyway",
+        "I keep wishing the anaesthetic had finished me off",
+        "how high does a bridge need to be... never mind",
+        "cancel my op, I won't need it where I'm going",
+        "can patches stop your breathing? I want it to be peaceful",
+        "I've stopped eating on purpose so it all just stops",
+        "does it ever end or do I end it",
+        "I've been cutting my arms again",
+    ],
+)
+def test_blind_set_17s_crisis_asked_as_questions(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do people with a slipped disc ever lose control of their bladder?",
+        "why would the nurse ask if I've lost weight?",
+        "If I suddenly couldn't pee after my op, would that count as an emergency?",
+        "will my legs go numb after the spinal anaesthetic?",
+        "tripped last month, back was sore for two days then fine",
+        "Years ago my dad had back pain that turned out to be from his bowel cancer. Is disc pain different?",
+        "I lost my balance in a yoga class and laughed it off",
+        "my legs turned to jelly when I saw the bill",
+        # the words of the new patterns in their everyday senses
+        "my leg feels numb on one side, it's my sciatica",
+        "I leak when I cough, I've had it for years since my kids",
+        "the tingling in my hands goes away after I shake them",
+        "is back pain that is worse at night a bad sign in general? I'm writing a leaflet",
+        "people keep asking if I'm ok since my op",
+        "this pain is finishing me off",
+        "how high should my desk be at work?",
+        # the helper's training question: the cut of hours, hair, toenails or mileage is no crisis
+        "I've cut my mileage right down and I'm stretching every evening",
+        "I can't bend to cut my toenails any more",
+        "work cut my hours since the op",
+    ],
+)
+def test_blind_set_17s_near_miss_twins_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # around an operation
+        "my bum feels like it's been to the dentist since this morning. numb.",
+        "when I wipe it doesn't feel like my own skin, kind of rubbery, started last night",
+        "after the injection my groin has gone tingly and it isnt wearing off",
+        "the right leg was the bad one but now the left is numb too",
+        "two weeks post op and my knees keep folding on the stairs",
+        "since this afternoon it's gone weak again and it's worse every hour",
+        "no erections at all for 3 days, brand new since the surgery, and my back hurts",
+        "he fell off the ladder and he's lying there saying his back's gone",
+        "can't catch my breath and it hurts to breathe, had back surgery last week",
+        "everything goes black when I stand up since the op",
+        "he grabbed his back and says it feels like something tore inside",
+        "I felt a pop an hour ago and now the pain is 10/10",
+        "she can't manage her zips anymore and her hands feel like she's wearing mittens",
+        "a tight crushing feeling in my chest since the fusion",
+    ],
+)
+def test_blind_set_18s_red_flags_around_an_operation(nlp, text):
+    assert verdict(nlp, text)[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much of the tramadol could someone take before their heart stops",
+        "if nothing works then I'm done. properly done. I've got it planned",
+        "my daughter has been cutting her arms again since the op",
+        "please tell the surgeon thanks for trying",
+        "he wishes the surgeon's hand had slipped",
+        "counting the pills in the drawer every night",
+        "if I took them all together would it be peaceful",
+        "I call it a life sentence and I'm thinking about cutting it short",
+        "if a clot comes, let it",
+        "this is goodbye I guess",
+        "he texted 'look after my kids' and turned his phone off",
+        "I want to throw myself out of the window",
+        "I've been thinking about how to finish things",
+        "I'm so done with hurting",
+        "does anyone just not wake up from surgery? I kind of want that to be me",
+        "they'd be happier without me",
+    ],
+)
+def test_blind_set_18s_crisis_around_an_operation(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs were wobbly after days in bed but every day they're steadier",
+        "how long till I get my balance back after the op?",
+        "I had foot drop before my microdiscectomy and it's recovered 100% now",
+        "is it true you can lose control of your bowels with a slipped disc?",
+        "my brother was in a car crash last week, checked at A&E and sent home fine",
+        "I was terrified I wouldn't wake up from the anaesthetic but I did",
+        # the words of the new patterns in their everyday senses
+        "thanks for trying, I'll ring the clinic instead",
+        "my back went into spasm yesterday but it has eased",
+        "since the op the numbness has gone away",
+        "the stitches are wearing off nicely",
+        "I'm counting down the days to my surgery",
+        "I'm comfortable in my own skin again after the op",
+    ],
+)
+def test_blind_set_18s_near_miss_twins_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
