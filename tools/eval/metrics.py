@@ -70,17 +70,20 @@ class Thresholds:
     margin_over_baseline: float = 0.05
     # What users get (tools/eval/outcomes.py): confident wrong answers are the harm.
     heldout_wrong_max: float = 0.03
-    # Real patients' questions (tests/devset/): regression gates just under what the assistant
-    # reaches today (README, Evaluation: right 0.307, right or "Did you mean" with the right topic
-    # first 0.398, wrong 0.057, out of scope declined 0.843, emergency 22/22, crisis 7/7), far
-    # below the targets; raise them as it improves. A training from scratch after a change of
-    # DIET's vocabulary (the lemma table, 2026-12-05) moved right 28 -> 27 and right or right
-    # first 38 -> 35 of 88 with nothing else changed: the gates leave that swing. Emergency 0.90
-    # allows one miss more; every emergency of the set is the RedFlagDetector's own now.
-    dev_right_min: float = 0.29
-    dev_helpful_min: float = 0.38
+    # Real patients' questions (tests/devset/): regression gates under what the assistant reaches
+    # today (README, Evaluation: right 0.409, right or "Did you mean" with the right topic first
+    # 0.500, wrong 0.068, out of scope declined 0.804, emergency 22/22, crisis 7/7), far below the
+    # targets; raise them as it improves. The second batch of patient-voice training questions
+    # (2026-12-05) answered 9 more right (27 -> 36 of 88) and sent 6 more out-of-scope questions to
+    # "Did you mean" (129 -> 123 of 153 declined): the out-of-scope gate moved down with it, by
+    # choice. A training from scratch moves a question or two either way (28 -> 27 right after a
+    # change of DIET's vocabulary with nothing else changed): the gates leave three or four of
+    # margin. Emergency 0.90 allows one miss more; every emergency of the set is the
+    # RedFlagDetector's own.
+    dev_right_min: float = 0.36
+    dev_helpful_min: float = 0.45
     dev_wrong_max: float = 0.08
-    dev_out_of_scope_declined_min: float = 0.80
+    dev_out_of_scope_declined_min: float = 0.78
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
     # emergency or crisis replies on the 241 real questions labelled neither: 14 today (0.058; 16
@@ -102,9 +105,11 @@ class Thresholds:
     helper_wrong_max: float = 0.02
     helper_out_of_scope_declined_min: float = 0.93
     # Questions another helper wrote, each naming a condition or operation of the catalog
-    # (tests/devset/helper_questions_named.yml): against regression, at what the assistant reaches.
+    # (tests/devset/helper_questions_named.yml): against regression, at what the assistant reaches
+    # (wrong 3/71 since the second batch of patient-voice questions: "recovery time after MISS?"
+    # gets the discectomy's recovery).
     named_right_min: float = 0.93
-    named_wrong_max: float = 0.05
+    named_wrong_max: float = 0.06
     named_out_of_scope_declined_min: float = 0.50
     named_false_alarm_max: float = 0.0  # none of its 121 questions describes a red flag or a crisis
 
