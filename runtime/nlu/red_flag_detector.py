@@ -93,6 +93,10 @@ class Cues:
     def anywhere(self, cue: str) -> bool:
         return bool(self.at(cue))
 
+    def said_now(self) -> set:
+        """Words that say now, recently or newly ("at the moment", "since yesterday", "suddenly")."""
+        return self.any_of("present", "recent", "new_onset")
+
     def sentence(self, doc: Doc, start: int, end: int) -> range:
         """The tokens between the sentence ends (. ! ?) around start..end."""
         ends = [token.i for token in doc if token.text in SENTENCE_ENDS]
@@ -136,7 +140,7 @@ def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
     spin class"; "after the gym this morning" still counts)."""
     before = range(max(start - NEGATION_WINDOW, clause.start), start)
     after = set(range(end, min(end + DENIAL_WINDOW, clause.stop)))
-    now = cues.any_of("present", "recent", "new_onset")
+    now = cues.said_now()
     return (
         # the "not" of "cannot" or "not able to" is a symptom: "I cannot raise the front of my foot"
         bool((cues.at("negation") - cues.at("unable")) & set(before))
@@ -152,7 +156,7 @@ def is_denied(cues: Cues, clause: range, start: int, end: int) -> bool:
 def is_only_reported(cues: Cues, clause: range) -> bool:
     """Someone's story ("my friend said he had foot drop"), with no word of now or new in its
     clause: "he suddenly said he had a tearing pain" is the person the writer is with, now."""
-    now = cues.any_of("present", "recent", "new_onset")
+    now = cues.said_now()
     return bool(cues.at("reported") & set(clause)) and not now & set(clause)
 
 
@@ -230,7 +234,7 @@ def is_general_question(doc: Doc, cues: Cues) -> bool:
     today" is the writer's."""
     people = ("first_person", "companion", "third_person")
     opening = cues.sentence(doc, 0, 1)
-    said_now = cues.any_of("present", "recent", "new_onset") - set(opening)
+    said_now = cues.said_now() - set(opening)
     return opens_as_question(doc, cues, 0) and not any(cues.anywhere(cue) for cue in people) and not said_now
 
 
@@ -240,7 +244,7 @@ def is_asked_in_general(doc: Doc, cues: Cues, sentence: range) -> bool:
     leg". A message that is one such question is `is_general_question`'s."""
     asked = sentence.stop < len(doc) and doc[sentence.stop].text == "?"
     others = (set(range(len(doc))) - set(sentence)) - {sentence.stop}
-    now = cues.any_of("present", "recent", "new_onset")
+    now = cues.said_now()
     return (
         asked
         and bool(others)
@@ -349,8 +353,8 @@ def is_someone_elses(doc: Doc, cues: Cues, span: Span, label: Label) -> bool:
         return False
     mentions = [
         i
-        for i in sorted(cues.at(label.same_person_as))
-        if not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1) and not is_nobodys(doc, cues, i)
+        for i in mentions_of(doc, cues, label.same_person_as)
+        if not is_denied(cues, cues.clause(i, i + 1, len(doc)), i, i + 1)
     ]
     return bool(mentions) and all(is_the_writers(doc, cues, i) for i in mentions)
 
@@ -361,8 +365,14 @@ def is_an_old_story(doc: Doc, cues: Cues, label: Label) -> bool:
     breast cancer" has no new back pain ("I had cancer years ago and now new back pain" has)."""
     if not (label.history and label.same_person_as):
         return False
-    mentions = [i for i in sorted(cues.at(label.same_person_as)) if not is_nobodys(doc, cues, i)]
+    mentions = mentions_of(doc, cues, label.same_person_as)
     return bool(mentions) and all(is_set_in_the_past(cues, cues.sentence(doc, i, i + 1)) for i in mentions)
+
+
+def mentions_of(doc: Doc, cues: Cues, cue: str) -> List[int]:
+    """The positions of a cue, in order, except those in a general question with nobody in it
+    ("Can osteoporosis cause back pain?" mentions nobody's back pain)."""
+    return [i for i in sorted(cues.at(cue)) if not is_nobodys(doc, cues, i)]
 
 
 def is_the_writers(doc: Doc, cues: Cues, position: int) -> bool:
