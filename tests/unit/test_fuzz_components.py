@@ -28,6 +28,7 @@ from support.nlu_data import TRAINING
 from support.strategies import json_values, texts
 
 from runtime.mri_glossary import load_glossary
+from runtime.nlu.crisis_by_meaning import CrisisByMeaning
 from runtime.nlu.embedding_topic_choice import EmbeddingTopicChoice
 from runtime.nlu.intents import SAFETY_INTENTS
 from runtime.nlu.other_questions import OtherQuestionsFinder
@@ -275,6 +276,15 @@ def topic_choice(tmp_path_factory) -> EmbeddingTopicChoice:
     return trained_and_loaded(EmbeddingTopicChoice, tmp_path_factory.mktemp("storage"), *first_examples(2))
 
 
+@pytest.fixture(scope="module")
+def crisis_by_meaning(tmp_path_factory) -> CrisisByMeaning:
+    """Trained on two examples of each topic and intent; at a lower threshold than config.yml's,
+    so that fuzzed messages reach the path that raises a crisis too."""
+    trained = trained_and_loaded(CrisisByMeaning, tmp_path_factory.mktemp("storage"), *first_examples(2))
+    config = {**trained.config, "crisis_probability": 0.5}
+    return CrisisByMeaning(config, trained.model_storage, trained.resource, trained.weights)
+
+
 RED_FLAGS = RedFlagDetector()
 REPORT_TERMS = ReportTermsDetector(ReportTermsDetector.get_default_config())
 FALLBACK = FallbackClassifier(
@@ -404,10 +414,17 @@ def test_embedding_topic_choice_keeps_a_valid_parse(topic_choice, data: dict[str
 @settings(max_examples=max(10, settings().max_examples // 2))  # spaCy and up to three embeddings
 @given(classified(SPACY_TEXTS))
 def test_the_pipeline_after_the_classifiers_keeps_a_valid_parse(
-    spacy_nlp, other_questions_finder, topic_choice, data: dict[str, Any]
+    spacy_nlp, other_questions_finder, topic_choice, crisis_by_meaning, data: dict[str, Any]
 ) -> None:
     message = message_of(data, spacy_nlp)
-    for component in (other_questions_finder, FALLBACK, topic_choice, RED_FLAGS, REPORT_TERMS):
+    for component in (
+        other_questions_finder,
+        FALLBACK,
+        topic_choice,
+        crisis_by_meaning,
+        RED_FLAGS,
+        REPORT_TERMS,
+    ):
         [message] = component.process([message])
     after = parse_of(message)
     event(f"intent {after['intent']['name']}")  # --hypothesis-show-statistics: what the examples reached

@@ -1466,3 +1466,72 @@ def test_blind_set_19s_red_flags(nlp, text):
 )
 def test_blind_set_19s_near_miss_twins_raise_no_alarm(nlp, text):
     assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # blind set 20's classes, in other words than its own
+        "I hold the hot water bottle on my leg till it burns on purpose",
+        "I keep picking it open, my scar, when my head gets too loud",
+        "I pressed a hot spoon on my arm last night",
+        "started sh again after two years",
+        "I found burn marks on his arm again",
+        "been starving myself since the op",
+        "I've saved up enough of my tramadol now",
+        "he's been saving his tablets in a tin",
+        "how long before anyone would find me if I lived alone",
+        "how many would it take to just not wake up",
+        "honestly I hope I just don't wake up tomorrow",
+        "I'll be dead by christmas, so don't book my follow up",
+        "I took my pills with vodka to see what would happen",
+        "how high a fall would it take",
+        "I want to go up there and not come back down",
+        "I keep thinking I could slip under and stay there",
+        "I intend to bring it all to a close on my own terms",
+        "cancel my follow up, there isn't going to be a me to see",
+        "I won't need any of it where I'm going",
+        "does a disc make you not know when you need a wee? I haven't been since last night",
+    ],
+)
+def test_blind_set_20s_classes(nlp, text):
+    expected = "emergency" if "wee" in text else "crisis"
+    assert verdict(nlp, text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to end it with my physio, she never listens. Can I change?",
+        "I'd love to disappear to the seaside for a week with my bad back",
+        "writing letters to my kids' school about my op, who signs me off?",
+        "can I give the brace back once I'm done with it?",
+        "take me off the list, I was discharged because I'm doing so well",
+        "I nearly wet myself laughing at the physio",
+        # the words of the new patterns in their everyday senses
+        "can I wash my tablets down with milk?",
+        "the wound looks open, is that normal after a discectomy?",
+        "how high should the desk be after a fusion?",
+        "the sh sound hurts my jaw, unrelated to my back",
+        "I want to bring matters to a close with the private clinic, their fees are too high",
+        "I won't need my brace where I'm going on holiday, can I leave it at home?",
+        "I've saved up for a private scan",
+        "when there's enough improvement I'll stop the physio",
+        "I'll be dead tired after the journey, can I sit for 3 hours?",
+    ],
+)
+def test_blind_set_20s_near_miss_twins_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the idioms of blind set 20 do not hide what is said after them
+        "she wants to end it with her tablets tonight",
+        "I just want to disappear for a long time and not come back",
+        "I'm done with it all, every bit of it",
+    ],
+)
+def test_blind_set_20s_idioms_leave_crisis_around_them(nlp, text):
+    assert verdict(nlp, text)[0] == "crisis"
