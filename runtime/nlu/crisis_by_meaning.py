@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
-from runtime.nlu.intents import READING_KEYS, READING_WITHOUT_ALARM, SAFETY_INTENTS, force_intent, intent_of
+from runtime.nlu.intents import SAFETY_INTENTS, force_intent, intent_of, leave_reading_without_alarm
 from runtime.nlu.sentence_encoder import BUNDLED_SHA256, checked_encoder
 
 logger = logging.getLogger(__name__)
@@ -121,9 +121,6 @@ class CrisisByMeaning(GraphComponent):
             if probability >= self.config["crisis_probability"]:
                 logger.debug("Crisis by meaning (%.2f)", probability)
                 # if the RedFlagDetector takes the alarm back, the message is read as before it
-                message.set(
-                    READING_WITHOUT_ALARM,
-                    {key: message.data[key] for key in READING_KEYS if key in message.data},
-                )
+                leave_reading_without_alarm(message, message)
                 force_intent(message, CRISIS_INTENT, probability)
         return messages

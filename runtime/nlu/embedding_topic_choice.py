@@ -67,14 +67,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
 from runtime.nlu.intents import (
-    READING_KEYS,
-    READING_WITHOUT_ALARM,
     SAFETY_INTENTS,
     answer_topic,
     demote_safety_intents,
     fall_back,
     force_intent,
     intent_of,
+    leave_reading_without_alarm,
 )
 from runtime.nlu.outside_catalog_guard import names_only_the_catalog, names_the_spine
 from runtime.nlu.sentence_encoder import BUNDLED_SHA256, checked_encoder
@@ -297,9 +296,7 @@ class EmbeddingTopicChoice(GraphComponent):
         reading = Message(data=dict(message.data))
         demote_safety_intents(reading)
         self._read(reading, self.without_safety(probabilities))
-        message.set(
-            READING_WITHOUT_ALARM, {key: reading.data[key] for key in READING_KEYS if key in reading.data}
-        )
+        leave_reading_without_alarm(message, reading)
 
     def sure_it_is_no_chit_chat(self, probabilities: np.ndarray) -> bool:
         """Whether its most probable label is a topic or a meaning intent, at

@@ -37,6 +37,14 @@ def force_intent(message: Message, intent: str, confidence: float = 1.0) -> None
     message.data[INTENT_RANKING_KEY] = [forced, *ranking]
 
 
+def leave_reading_without_alarm(message: Message, reading: Message) -> None:
+    """Keeps on `message` how `reading` reads it (its intent, ranking, answer and further
+    questions), for `demote_safety_intents` to restore if the alarm is taken back."""
+    message.set(
+        READING_WITHOUT_ALARM, {key: reading.data[key] for key in READING_KEYS if key in reading.data}
+    )
+
+
 def demote_safety_intents(message: Message) -> None:
     """The message as read without its alarm: the reading a classifier left for it, else the
     classifiers' first intent that is neither a safety intent nor a fallback."""
