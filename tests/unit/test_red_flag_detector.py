@@ -1492,10 +1492,13 @@ def test_blind_set_19s_near_miss_twins_raise_no_alarm(nlp, text):
         "cancel my follow up, there isn't going to be a me to see",
         "I won't need any of it where I'm going",
         "does a disc make you not know when you need a wee? I haven't been since last night",
+        # caught by the classifiers alone until a retraining took them away
+        "will a rope from the garage hold someone my size",
+        "this morning I can't feel anything when I sit down, my bottom's gone numb",
     ],
 )
 def test_blind_set_20s_classes(nlp, text):
-    expected = "emergency" if "wee" in text else "crisis"
+    expected = "emergency" if "wee" in text or "sit down" in text else "crisis"
     assert verdict(nlp, text)[0] == expected
 
 
@@ -1518,6 +1521,8 @@ def test_blind_set_20s_classes(nlp, text):
         "I've saved up for a private scan",
         "when there's enough improvement I'll stop the physio",
         "I'll be dead tired after the journey, can I sit for 3 hours?",
+        "would this rope hold a hammock between two trees",
+        "can I sit on the loo normally after a discectomy?",
     ],
 )
 def test_blind_set_20s_near_miss_twins_raise_no_alarm(nlp, text):

@@ -10,6 +10,7 @@ import yaml
 from support.nlu_data import HELD_OUT, TRAINING
 
 from runtime.catalog import load_catalog
+from runtime.nlu.sentence_encoder import CACHED_TEXTS
 from runtime.settings import ROOT
 
 REQUIRED_INTENTS = {
@@ -96,6 +97,11 @@ def test_helper_written_questions_never_appear_in_training(name):
 def test_no_training_question_has_two_labels():
     counts = Counter(normalised(t) for examples in TRAINING.values() for t in set(map(normalised, examples)))
     assert [text for text, n in counts.items() if n > 1] == []
+
+
+def test_the_sentence_encoders_cache_holds_every_training_example():
+    """Training embeds each example once only while they all fit: past that, it is ~25x slower."""
+    assert len({text for examples in TRAINING.values() for text in examples}) < CACHED_TEXTS
 
 
 @pytest.mark.skipif(not SHARED_CATALOG.exists(), reason="../shared is not beside this clone")

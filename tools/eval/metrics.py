@@ -80,13 +80,16 @@ class Thresholds:
     # change of DIET's vocabulary with nothing else changed): the gates leave three or four of
     # margin. Emergency 0.90 allows one miss more; every emergency of the set is the
     # RedFlagDetector's own.
-    dev_right_min: float = 0.36
-    dev_helpful_min: float = 0.45
+    # The third batch (2026-12-06, with DIET's out of scope overruled for a question naming only
+    # the catalog): 36 -> 40 right, right or right first 43 -> 48, wrong 5 -> 7 (at the limit).
+    dev_right_min: float = 0.42
+    dev_helpful_min: float = 0.52
     dev_wrong_max: float = 0.08
     # 0.78 -> 0.77 with the crisis training data of 2026-12-06 (123 -> 119/153 declined: long
     # questions DIET now reads as thanks or help; with it and its patterns, 35 more of blind set 20's
     # 80 crisis messages)
-    dev_out_of_scope_declined_min: float = 0.77
+    # (119 -> 127/153 with the third batch's out-of-scope letters: 0.80)
+    dev_out_of_scope_declined_min: float = 0.80
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
     # emergency or crisis replies on the 241 real questions labelled neither: 14 today (0.058; 16
