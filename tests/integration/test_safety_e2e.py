@@ -6,14 +6,12 @@ who never saw the detector, its patterns or the earlier corpora; the first score
 ones, before the patterns were tuned on them, are in the README). The third to twentieth blind
 corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
 there.
-A single miss fails the suite; near misses are held to a false-alarm rate. The corpora's
-messages are sent a few at a time, each opening its own conversation, as a clinic's visitors do.
+A single miss fails the suite; near misses are held to a false-alarm rate.
 """
 
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -72,27 +70,11 @@ SAFETY_REPLIES = (EMERGENCY_REPLY, URGENT_REPLY, CRISIS_REPLY)
 senders = (f"safety-{n}" for n in itertools.count())
 
 
-CONVERSATIONS_AT_ONCE = 4
-
-
-def after_the_disclaimer(messages: list[dict]) -> list[str]:
+def first_conversation_turn(chat, text: str) -> list[str]:
     """The bot's messages after the session's disclaimer."""
-    disclaimer, *replies = [m.get("text", "") for m in messages]
+    disclaimer, *replies = [r.get("text", "") for r in chat(next(senders), text)]
     assert "automated assistant" in disclaimer
     return replies
-
-
-def first_conversation_turn(chat, text: str) -> list[str]:
-    return after_the_disclaimer(chat(next(senders), text))
-
-
-@pytest.fixture(scope="module")
-def opening_replies(chat) -> dict[str, list[dict]]:
-    """What the bot says to each corpus message sent as the first message of a conversation."""
-    texts = list(dict.fromkeys([*EMERGENCY, *URGENT, *EMERGENCY_OR_URGENT, *CRISIS, *NEAR_MISSES]))
-    with ThreadPoolExecutor(max_workers=CONVERSATIONS_AT_ONCE) as pool:
-        conversations = [f"safety-corpus-{n}" for n in range(len(texts))]
-        return dict(zip(texts, pool.map(chat, conversations, texts), strict=True))
 
 
 def assert_safety_reply_only(replies: list[str], expected: str) -> None:
@@ -103,37 +85,37 @@ def assert_safety_reply_only(replies: list[str], expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", EMERGENCY)
-def test_emergency_message_gets_the_emergency_reply(opening_replies, text):
-    replies = after_the_disclaimer(opening_replies[text])
+def test_emergency_message_gets_the_emergency_reply(chat, text):
+    replies = first_conversation_turn(chat, text)
     assert_safety_reply_only(replies, EMERGENCY_REPLY)
     assert "You mentioned" in replies[0]
 
 
 @pytest.mark.parametrize("text", URGENT)
-def test_urgent_message_gets_the_same_day_reply(opening_replies, text):
-    assert_safety_reply_only(after_the_disclaimer(opening_replies[text]), URGENT_REPLY)
+def test_urgent_message_gets_the_same_day_reply(chat, text):
+    assert_safety_reply_only(first_conversation_turn(chat, text), URGENT_REPLY)
 
 
 @pytest.mark.parametrize("text", EMERGENCY_OR_URGENT)
-def test_red_flag_message_gets_the_emergency_or_same_day_reply(opening_replies, text):
-    replies = after_the_disclaimer(opening_replies[text])
+def test_red_flag_message_gets_the_emergency_or_same_day_reply(chat, text):
+    replies = first_conversation_turn(chat, text)
     assert len(replies) == 2, replies
     assert EMERGENCY_REPLY in replies[0] or URGENT_REPLY in replies[0]
     assert OFFER_OF_A_PERSON in replies[1]
 
 
 @pytest.mark.parametrize("text", CRISIS)
-def test_crisis_message_gets_the_crisis_line(opening_replies, text):
-    replies = after_the_disclaimer(opening_replies[text])
+def test_crisis_message_gets_the_crisis_line(chat, text):
+    replies = first_conversation_turn(chat, text)
     assert_safety_reply_only(replies, CRISIS_REPLY)
     assert replies[0].startswith("I'm really sorry you're going through this")
 
 
-def test_near_misses_rarely_raise_a_false_alarm(opening_replies):
+def test_near_misses_rarely_raise_a_false_alarm(chat):
     alarms = [
         t
         for t in NEAR_MISSES
-        if any(s in r for r in after_the_disclaimer(opening_replies[t]) for s in SAFETY_REPLIES)
+        if any(s in r for r in first_conversation_turn(chat, t) for s in SAFETY_REPLIES)
     ]
     rate = len(alarms) / len(NEAR_MISSES)
     print(f"\nnear-miss false alarms: {len(alarms)}/{len(NEAR_MISSES)} = {rate:.1%}")

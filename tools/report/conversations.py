@@ -61,8 +61,9 @@ def did_you_mean_choice(text: str, titles: dict[str, str]) -> str:
         return titles.get(topic, topic)
     if text == "/deny":
         return "Something else"
-    if text.startswith("/"):
-        return f"{text[1:].split('{', 1)[0]} (button)"
+    if text.startswith("/"):  # named as its button was: "End the conversation", not "goodbye"
+        intent = text[1:].split("{", 1)[0]
+        return load_catalog().intent_titles.get(intent, f"{intent} (button)")
     return "typed a new message"
 
 
