@@ -11,7 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from runtime.catalog import load_catalog
-from runtime.parse_data import RED_FLAGS, answered_topic, safety_tier, topic_of_payload
+from runtime.handoff.transcript import button_titles
+from runtime.parse_data import RED_FLAGS, answered_topic, safety_tier
 from tools.report.clustering import Cluster, Unanswered, cluster_unanswered
 from tools.report.privacy import shown_text
 from tools.report.store import Event, by_sender, read_events
@@ -55,23 +56,20 @@ class Report:
         return self.conversations_with_handoff / self.conversations if self.conversations else 0.0
 
 
-def did_you_mean_choice(text: str, titles: dict[str, str]) -> str:
-    topic = topic_of_payload(text)
-    if topic is not None:
-        return titles.get(topic, topic)
-    if text == "/deny":
-        return "Something else"
-    if text.startswith("/"):  # named as its button was: "End the conversation", not "goodbye"
-        intent = text[1:].split("{", 1)[0]
-        return load_catalog().intent_titles.get(intent, f"{intent} (button)")
+def did_you_mean_choice(text: str, offered: dict[str, str]) -> str:
+    """The title of the button pressed, as the patient saw it, or that they typed instead."""
+    if text in offered:
+        return offered[text]
+    if text.startswith("/"):
+        return f"{text[1:].split('{', 1)[0]} (button)"
     return "typed a new message"
 
 
 class ConversationReader:
     """Walks one sender's events and adds what happened to the report."""
 
-    def __init__(self, report: Report, zone: ZoneInfo, titles: dict[str, str]) -> None:
-        self.report, self.zone, self.titles = report, zone, titles
+    def __init__(self, report: Report, zone: ZoneInfo) -> None:
+        self.report, self.zone = report, zone
         self.handoff_senders: set[tuple[str, int]] = set()
 
     def read(self, events: Sequence[Event]) -> None:
@@ -81,7 +79,7 @@ class ConversationReader:
         last_user: Event | None = None
         action_since_user: str | None = None  # the last action (not action_listen) since the user spoke
         answer: dict[str, Any] | None = None  # the action_answer_faq being read
-        did_you_mean_buttons = False
+        offered: dict[str, str] = {}  # the buttons of the last "Did you mean", by payload
 
         for event in events:
             if answer is not None and event.type in ("action", "user", "session_started"):
@@ -99,8 +97,8 @@ class ConversationReader:
                 if answer is not None and template:
                     answer["templates"].append(template)
                 buttons = (event.data.get("data") or {}).get("buttons")
-                if action_since_user == "action_did_you_mean" and buttons and not did_you_mean_buttons:
-                    did_you_mean_buttons = True
+                if action_since_user == "action_did_you_mean" and buttons and not offered:
+                    offered = button_titles(event.data)
                     report.did_you_mean_with_buttons += 1
             elif event.type == "user":
                 text = event.data.get("text") or ""
@@ -111,12 +109,12 @@ class ConversationReader:
                 if not session_has_message:
                     session_has_message = True
                     report.conversations_per_day[moment.date()] += 1
-                if action_since_user == "action_did_you_mean" and did_you_mean_buttons:
-                    report.did_you_mean_choices[did_you_mean_choice(text, self.titles)] += 1
+                if action_since_user == "action_did_you_mean" and offered:
+                    report.did_you_mean_choices[did_you_mean_choice(text, offered)] += 1
                 kind = UNANSWERED_INTENTS.get(event.intent or "")
                 if kind and text and not text.startswith("/"):
                     report.unanswered.append(Unanswered(kind, shown_text(text), event.sender))
-                last_user, action_since_user, did_you_mean_buttons = event, None, False
+                last_user, action_since_user, offered = event, None, {}
             elif event.type == "action" and event.action and event.action != "action_listen":
                 action_since_user = event.action
                 parse_data = (last_user.data.get("parse_data") or {}) if last_user else {}
@@ -160,7 +158,7 @@ def topic_titles() -> dict[str, str]:
 def build_report(url: str, timezone: str) -> Report:
     zone = ZoneInfo(timezone)
     report = Report(timezone)
-    reader = ConversationReader(report, zone, topic_titles())
+    reader = ConversationReader(report, zone)
     for events in by_sender(read_events(url)):
         reader.read(events)
     report.conversations_with_handoff = len(reader.handoff_senders)
