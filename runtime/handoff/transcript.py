@@ -11,13 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from runtime import settings
+from runtime.catalog import load_catalog
 from runtime.handoff.store import parse_time
 from runtime.handoff.times import local_time
 from runtime.wording import data_yaml
@@ -56,11 +53,6 @@ def words() -> dict[str, Any]:
     return data_yaml("inbox", "wording.yml")["transcript"]
 
 
-@lru_cache(maxsize=1)
-def intent_titles() -> dict[str, str]:
-    return yaml.safe_load(settings.data_path("faq", "intent_titles.yml").read_text(encoding="utf-8")) or {}
-
-
 def event_time(event: Mapping[str, Any]) -> datetime:
     return datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc)
 
@@ -76,7 +68,7 @@ def patient_line(event: Mapping[str, Any], offered: Mapping[str, str]) -> Line:
     text = str(event["text"])
     if text.startswith("/"):
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        title = offered.get(text) or intent_titles().get(intent or "")
+        title = offered.get(text) or load_catalog().intent_titles.get(intent or "")
         if title:
             return Line("patient", title, event_time(event), pressed=True)
     return Line("patient", text, event_time(event))

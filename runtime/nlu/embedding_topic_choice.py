@@ -184,6 +184,20 @@ class EmbeddingTopicChoice(GraphComponent):
             [label in self.config["meaning_intents"] for label in self.labels], dtype=bool
         )
 
+    @property
+    def read_intents(self) -> frozenset[str]:
+        """The intents whose messages it reads again; it leaves every other intent as it is."""
+        return frozenset(
+            {
+                FAQ_INTENT,
+                FALLBACK_INTENT,
+                *SAFETY_INTENTS,
+                *self.config["overruled_chit_chat"],
+                *self.config["never_about_the_spine"],
+                *self.config["catalog_overrules"],
+            }
+        )
+
     @classmethod
     def create(
         cls,
@@ -246,14 +260,7 @@ class EmbeddingTopicChoice(GraphComponent):
             intent = intent_of(message)
             chit_chat = self.config["overruled_chit_chat"]
             never_about_the_spine = self.config["never_about_the_spine"]
-            if not isinstance(text, str) or intent not in (
-                FAQ_INTENT,
-                FALLBACK_INTENT,
-                *SAFETY_INTENTS,
-                *chit_chat,
-                *never_about_the_spine,
-                *self.config["catalog_overrules"],
-            ):
+            if not isinstance(text, str) or intent not in self.read_intents:
                 continue
             if intent in self.config["catalog_overrules"]:
                 if names_only_the_catalog(message):
