@@ -173,6 +173,17 @@ class EmbeddingTopicChoice(GraphComponent):
         self.biases = biases
         self.labels = labels or []
         self._derive_label_masks()
+        # The intents whose messages it reads again; it leaves every other intent as it is.
+        self.read_intents = frozenset(
+            {
+                FAQ_INTENT,
+                FALLBACK_INTENT,
+                *SAFETY_INTENTS,
+                *config["overruled_chit_chat"],
+                *config["never_about_the_spine"],
+                *config["catalog_overrules"],
+            }
+        )
 
     def _derive_label_masks(self) -> None:
         """Which labels are FAQ topics, safety intents or intents it may give, and which were
@@ -182,20 +193,6 @@ class EmbeddingTopicChoice(GraphComponent):
         self.is_safety = np.array([label in SAFETY_INTENTS for label in self.labels], dtype=bool)
         self.is_meaning_intent = np.array(
             [label in self.config["meaning_intents"] for label in self.labels], dtype=bool
-        )
-
-    @property
-    def read_intents(self) -> frozenset[str]:
-        """The intents whose messages it reads again; it leaves every other intent as it is."""
-        return frozenset(
-            {
-                FAQ_INTENT,
-                FALLBACK_INTENT,
-                *SAFETY_INTENTS,
-                *self.config["overruled_chit_chat"],
-                *self.config["never_about_the_spine"],
-                *self.config["catalog_overrules"],
-            }
         )
 
     @classmethod
