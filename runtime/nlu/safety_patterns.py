@@ -12,6 +12,7 @@ and ":same-<cue>" when it and that cue must be one person's (spans key "red_flag
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ EN_DASH, EM_DASH = "\u2013", "\u2014"
 DASHES = [[{"ORTH": {"IN": ["-", "--", EN_DASH]}, "SPACY": True}], [{"ORTH": EM_DASH}]]
 
 TokenPattern = list[dict[str, Any]]
+# attributes whose alternatives one token can hold as an IN set
+FOLDABLE = ("LEMMA", "LOWER", "ORTH")
 
 
 def word_tokens(nlp: Language, word: str) -> TokenPattern:
@@ -70,8 +73,57 @@ def unique(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def compile_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(red-flag patterns, cue patterns) for two SpanRulers."""
+def token_alternatives(token: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """(attribute, values) of a token that asks only for one of some values of one attribute."""
+    if len(token) != 1:
+        return None
+    ((attribute, value),) = token.items()
+    if attribute not in FOLDABLE:
+        return None
+    if isinstance(value, str):
+        return attribute, [value]
+    if isinstance(value, dict) and list(value) == ["IN"]:
+        return attribute, list(value["IN"])
+    return None
+
+
+def fold_at(patterns: list[dict[str, Any]], position: int) -> list[dict[str, Any]]:
+    """Patterns that differ only in the word at `position` become one with an IN set there."""
+    groups: dict[tuple[str, ...], tuple[dict[str, Any], str | None, set[str]]] = {}
+    for index, pattern in enumerate(patterns):
+        tokens = pattern["pattern"]
+        alternatives = token_alternatives(tokens[position]) if position < len(tokens) else None
+        if alternatives is None:
+            groups[(str(index),)] = (pattern, None, set())
+            continue
+        attribute, values = alternatives
+        label = json.dumps({k: v for k, v in pattern.items() if k != "pattern"}, sort_keys=True)
+        key = (label, attribute, json.dumps(tokens[:position]), json.dumps(tokens[position + 1 :]))
+        groups.setdefault(key, (pattern, attribute, set()))[2].update(values)
+    folded = []
+    for pattern, attribute, values in groups.values():
+        if attribute is None:
+            folded.append(pattern)
+            continue
+        tokens, ordered = list(pattern["pattern"]), sorted(values)
+        tokens[position] = {attribute: ordered[0] if len(ordered) == 1 else {"IN": ordered}}
+        folded.append({**pattern, "pattern": tokens})
+    return folded
+
+
+def fold(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same matches from fewer patterns: spaCy's Matcher tries every pattern at every
+    token, so the products of term lists cost time in proportion to their count."""
+    while True:
+        before = len(patterns)
+        for position in range(max((len(p["pattern"]) for p in patterns), default=0)):
+            patterns = fold_at(patterns, position)
+        if len(patterns) == before:
+            return patterns
+
+
+def expand_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(red-flag patterns, cue patterns), one token pattern for every combination of terms."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     terms = {name: [phrase_tokens(nlp, e) for e in entries] for name, entries in spec["terms"].items()}
     red_flags = [
@@ -96,3 +148,11 @@ def compile_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, A
         for token_pattern in expand(nlp, phrase, terms)
     ]
     return unique(red_flags), unique(cues)
+
+
+def compile_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(red-flag patterns, cue patterns) for two SpanRulers. The red flags are folded (18,608
+    patterns -> about 4,000; 48 -> 15 ms on a 600-character message). The cues are not: folded,
+    their many different IN sets, each checked in Python, cost more than the patterns saved."""
+    red_flags, cues = expand_safety_patterns(nlp, path)
+    return fold(red_flags), cues

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+
 import pytest
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.training_data.message import Message
 
 from runtime.nlu.red_flag_detector import RedFlagDetector, assess
-from runtime.nlu.safety_patterns import expand
+from runtime.nlu.safety_patterns import expand, expand_safety_patterns, fold, token_alternatives
+from runtime.settings import ROOT
 
 
 def verdict(nlp, text):
@@ -1540,3 +1544,43 @@ def test_blind_set_20s_near_miss_twins_raise_no_alarm(nlp, text):
 )
 def test_blind_set_20s_idioms_leave_crisis_around_them(nlp, text):
     assert verdict(nlp, text)[0] == "crisis"
+
+
+def test_folding_keeps_labels_apart_and_only_joins_one_differing_word():
+    patterns = [
+        {"label": "a", "pattern": [{"LEMMA": "leg"}, {"LEMMA": "numb"}]},
+        {"label": "a", "pattern": [{"LEMMA": "foot"}, {"LEMMA": "numb"}]},
+        {"label": "a", "pattern": [{"LEMMA": "foot"}, {"LEMMA": "weak"}]},
+        {"label": "b", "pattern": [{"LEMMA": "arm"}, {"LEMMA": "numb"}]},
+        {"label": "a", "pattern": [{"LOWER": "legs"}, {"LEMMA": "numb"}]},
+        {"label": "a", "pattern": [{"LEMMA": "leg"}, {"OP": "?"}, {"LEMMA": "numb"}]},
+    ]
+    folded = fold(patterns)
+    assert {"label": "a", "pattern": [{"LEMMA": {"IN": ["foot", "leg"]}}, {"LEMMA": "numb"}]} in folded
+    assert {"label": "b", "pattern": [{"LEMMA": "arm"}, {"LEMMA": "numb"}]} in folded
+    assert {"label": "a", "pattern": [{"LOWER": "legs"}, {"LEMMA": "numb"}]} in folded
+    assert {"label": "a", "pattern": [{"LEMMA": "leg"}, {"OP": "?"}, {"LEMMA": "numb"}]} in folded
+    # "foot weak" stays apart: it differs from the joined "foot or leg, numb" in two words
+    assert len(folded) == 5
+
+
+def unfolded(patterns: list[dict]) -> set[str]:
+    """Every single-word pattern a folded pattern stands for (its IN sets multiplied out)."""
+    combinations = set()
+    for pattern in patterns:
+        choices = []
+        for token in pattern["pattern"]:
+            alternatives = token_alternatives(token)
+            choices.append(
+                [token] if alternatives is None else [{alternatives[0]: w} for w in alternatives[1]]
+            )
+        for tokens in itertools.product(*choices):
+            combinations.add(json.dumps({**pattern, "pattern": list(tokens)}, sort_keys=True))
+    return combinations
+
+
+def test_folded_red_flag_patterns_stand_for_exactly_every_combination_of_terms(nlp):
+    every_combination, _ = expand_safety_patterns(nlp, ROOT / "data" / "safety" / "red_flags.yml")
+    folded = fold(every_combination)
+    assert len(folded) < len(every_combination) / 3
+    assert unfolded(folded) == {json.dumps(p, sort_keys=True) for p in every_combination}
