@@ -8,27 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from runtime.catalog import Catalog, load_catalog, topic_button
+from runtime.catalog import load_catalog
+from runtime.did_you_mean import guesses
 from runtime.domain_text import response_text
-from runtime.parse_data import FAQ_INTENT, intent_confidences, topic_ranking
-
-MAX_GUESSES = 3
-MIN_GUESS_SCORE = 0.02  # below this a guess is noise, not worth a button
-
-
-def guesses(catalog: Catalog, parse_data: dict[str, Any]) -> list[dict[str, str]]:
-    """Buttons for the most likely meanings: FAQ topics and titled intents, best first."""
-    scored: list[tuple[float, dict[str, str]]] = []
-    intent_confidence = intent_confidences(parse_data)
-    faq_confidence = intent_confidence.get(FAQ_INTENT, 0.0)
-    for topic_id, confidence in topic_ranking(parse_data):
-        if topic_id in catalog.topics:
-            score = faq_confidence * confidence
-            scored.append((score, topic_button(catalog.topics[topic_id])))
-    for intent, title in catalog.intent_titles.items():
-        scored.append((intent_confidence.get(intent, 0.0), {"title": title, "payload": f"/{intent}"}))
-    scored.sort(key=lambda pair: pair[0], reverse=True)
-    return [button for score, button in scored[:MAX_GUESSES] if score >= MIN_GUESS_SCORE]
 
 
 class ActionDidYouMean(Action):

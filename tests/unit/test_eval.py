@@ -9,7 +9,7 @@ import pytest
 
 from runtime.settings import ROOT
 from tools.eval import plots as eval_plots
-from tools.eval.assistant import runtime_label
+from tools.eval.assistant import first_guess, runtime_label
 from tools.eval.baseline import NearestNeighbourBaseline
 from tools.eval.data import load_examples, topic_titles
 from tools.eval.devset import NO_RED_FLAG, POSTS, load_posts
@@ -107,6 +107,22 @@ def test_runtime_label_keeps_a_fallback_with_the_confidence_it_fell_back_from():
 
     assert runtime_label(guarded) == ("nlu_fallback", 0.3)
     assert runtime_label(unsure) == ("nlu_fallback", 0.2)
+
+
+def test_the_first_guess_is_the_first_did_you_mean_button_topic_or_intent():
+    def unsure(faq: float, human: float) -> dict:
+        ranking = [{"name": "faq", "confidence": faq}, {"name": "request_human", "confidence": human}]
+        return {
+            "intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "intent_ranking": ranking,
+            "response_selector": {
+                "faq": {"ranking": [{"intent_response_key": "faq/miss_scar", "confidence": 0.9}]}
+            },
+        }
+
+    assert first_guess(unsure(faq=0.6, human=0.3)) == "faq/miss_scar"
+    assert first_guess(unsure(faq=0.3, human=0.6)) == "request_human"
+    assert first_guess(unsure(faq=0.01, human=0.01)) is None
 
 
 # --- metrics and gates ----------------------------------------------------------------------

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from support.trackers import selector_ranking
 
-from actions.fallback import ActionDidYouMean, guesses
+from actions.fallback import ActionDidYouMean
 from runtime.catalog import load_catalog
+from runtime.did_you_mean import guesses
 
-WEAK_GUESS = {
-    "intent": {"name": "nlu_fallback", "confidence": 0.4},
-    "intent_ranking": [
-        {"name": "nlu_fallback", "confidence": 0.4},
-        {"name": "faq", "confidence": 0.7},
-        {"name": "request_human", "confidence": 0.2},
-        {"name": "out_of_scope", "confidence": 0.1},
-    ],
-    "response_selector": selector_ranking(
-        ("miss_recovery", 0.35), ("discectomy_recovery", 0.3), ("miss_scar", 0.01)
-    ),
-}
+
+def unsure(intents: dict[str, float], *topics: tuple[str, float]) -> dict:
+    """Parse data of a message the NLU fell back on: its intent and topic rankings."""
+    return {
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}]
+        + [{"name": name, "confidence": confidence} for name, confidence in intents.items()],
+        "response_selector": selector_ranking(*topics),
+    }
+
+
+RECOVERY = (("miss_recovery", 0.35), ("discectomy_recovery", 0.3), ("miss_scar", 0.01))
+WEAK_GUESS = unsure({"faq": 0.7, "request_human": 0.2, "out_of_scope": 0.1}, *RECOVERY)
 
 
 def test_guesses_are_question_titles_best_first():
@@ -29,6 +31,32 @@ def test_guesses_are_question_titles_best_first():
         "Talk to a person",
     ]
     assert buttons[2]["payload"] == "/request_human"
+
+
+def test_a_vague_question_about_discs_is_offered_disc_topics_before_ending_the_conversation():
+    # "the disc one", as the trained model parses it: no single topic is as likely as "goodbye",
+    # but the topics together are
+    the_disc_one = unsure(
+        {"faq": 0.35, "goodbye": 0.15, "request_callback": 0.11},
+        ("what_is_intervertebral_disc", 0.27),
+        ("what_is_herniated_disc", 0.19),
+        ("what_is_artificial_disc_replacement", 0.17),
+    )
+    assert [b["payload"] for b in guesses(load_catalog(), the_disc_one)] == [
+        '/faq{"faq_topic": "what_is_intervertebral_disc"}',
+        '/faq{"faq_topic": "what_is_herniated_disc"}',
+        '/faq{"faq_topic": "what_is_artificial_disc_replacement"}',
+    ]
+
+
+def test_an_intent_likelier_than_every_topic_together_comes_first():
+    wants_a_person = unsure({"request_human": 0.8, "faq": 0.15}, *RECOVERY)
+    titles = [b["title"] for b in guesses(load_catalog(), wants_a_person)]
+    assert titles == [
+        "Talk to a person",
+        "How long is recovery after minimally invasive surgery?",
+        "How long is recovery after a discectomy?",
+    ]
 
 
 def test_first_miss_shows_did_you_mean_with_something_else(dispatcher, make_tracker, domain):

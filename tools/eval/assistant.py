@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from runtime.parse_data import FAQ_INTENT, selected_confidence, selected_topic, topic_ranking
+from runtime.catalog import load_catalog
+from runtime.did_you_mean import guesses
+from runtime.parse_data import FAQ_INTENT, selected_confidence, selected_topic, topic_of_payload
 from tools.eval.data import FALLBACK, Example
 from tools.eval.metrics import Prediction
 
@@ -39,6 +41,16 @@ def runtime_label(parse: dict[str, Any]) -> tuple[str, float]:
     return name, float(intent.get("confidence") or 0.0)
 
 
+def first_guess(parse: dict[str, Any]) -> str | None:
+    """What the first "Did you mean" button offers: `faq/<topic>` or an intent, as users see it."""
+    buttons = guesses(load_catalog(), parse)
+    if not buttons:
+        return None
+    payload = buttons[0]["payload"]
+    topic = topic_of_payload(payload)
+    return f"{FAQ_INTENT}/{topic}" if topic else payload.lstrip("/")
+
+
 def load_agent(model: Path) -> Any:
     """The trained model as `rasa run` loads it; Rasa's structured debug log switched off."""
     from rasa.core.agent import Agent
@@ -63,7 +75,7 @@ def predict(agent: Any, examples: Sequence[Example]) -> list[Prediction]:
     predictions = []
     for example, (parse, seconds) in zip(examples, parses, strict=True):
         label, confidence = runtime_label(parse)
-        ranking = topic_ranking(parse)
-        first = f"{FAQ_INTENT}/{ranking[0][0]}" if ranking else None
-        predictions.append(Prediction(example.text, example.label, label, confidence, seconds, first))
+        predictions.append(
+            Prediction(example.text, example.label, label, confidence, seconds, first_guess(parse))
+        )
     return predictions

@@ -23,7 +23,7 @@ class Prediction:
     predicted: str
     confidence: float
     seconds: float = 0.0
-    first_guess: str | None = None  # the first "Did you mean ...?" topic, `faq/<id>`
+    first_guess: str | None = None  # the first "Did you mean ...?" button: `faq/<id>` or an intent
 
     @property
     def right(self) -> bool:
