@@ -15,6 +15,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from runtime.consent import AFFIRM, is_clear_yes
+
 CALLBACK_SLOTS = ("callback_consent", "callback_name", "callback_contact", "callback_time")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -84,6 +86,17 @@ class ValidateCallbackForm(FormValidationAction):
             return {slot: text}
         dispatcher.utter_message(response=invalid_response)
         return {slot: None}
+
+    def validate_callback_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # "hmm not sure" reads as affirm: only a clear yes lets the form ask for details. A yes
+        # given before (revalidated when the form starts again to correct an answer) stands.
+        answered_now = (tracker.latest_message.get("intent") or {}).get("name") == AFFIRM
+        if value is True and answered_now and not is_clear_yes(tracker.latest_message):
+            dispatcher.utter_message(response="utter_consent_unclear")
+            return {"callback_consent": None}
+        return {"callback_consent": value}
 
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -12,10 +12,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback_form import cleared_callback_slots
+from runtime.consent import is_clear_yes
 from runtime.handoff import intake
 from runtime.handoff import settings as handoff_settings
 from runtime.handoff.intake import Intake
@@ -89,7 +90,7 @@ class ActionOfferHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if await intake.open_ticket(tracker.sender_id) is not None:
-            return await ActionHandoffToHuman().run(dispatcher, tracker, domain)
+            return await share_conversation(dispatcher, tracker)
         dispatcher.utter_message(response="utter_offer_handoff")
         return [SlotSet("handoff_reason", tracker.get_slot("handoff_reason") or "user_request")]
 
@@ -110,16 +111,50 @@ def tell_outcome(dispatcher: CollectingDispatcher, outcome: Intake, reason: str)
         dispatcher.utter_message(response="utter_handoff_lost")
 
 
+# The questions that ask for consent to share, and the action that asks each again.
+CONSENT_QUESTIONS = {
+    "utter_offer_handoff": "action_offer_handoff",
+    "utter_callback_summary": "action_callback_summary",
+}
+
+
+def question_answered(tracker: Tracker) -> str | None:
+    """The response the bot ended on just before the user's latest message, if any."""
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_message:
+                return None
+            seen_latest_message = True
+        elif event.get("event") == "bot" and seen_latest_message:
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+async def share_conversation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    reason = tracker.get_slot("handoff_reason") or "user_request"
+    tell_outcome(dispatcher, await save_ticket(tracker, reason, priority="normal"), reason)
+    return [*cleared_callback_slots(), SlotSet("handoff_reason", None), SlotSet("fallback_count", 0.0)]
+
+
 class ActionHandoffToHuman(Action):
+    """Shares the conversation on a clear yes to a consent question, and only then."""
+
     def name(self) -> str:
         return "action_handoff_to_human"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        reason = tracker.get_slot("handoff_reason") or "user_request"
-        tell_outcome(dispatcher, await save_ticket(tracker, reason, priority="normal"), reason)
-        return [*cleared_callback_slots(), SlotSet("handoff_reason", None), SlotSet("fallback_count", 0.0)]
+        asking_action = CONSENT_QUESTIONS.get(question_answered(tracker) or "")
+        if asking_action is None:
+            # a yes to something else, such as a "Did you mean": nothing was asked to share
+            dispatcher.utter_message(response="utter_what_else")
+            return []
+        if not is_clear_yes(tracker.latest_message):
+            dispatcher.utter_message(response="utter_consent_unclear")
+            return [FollowupAction(asking_action)]
+        return await share_conversation(dispatcher, tracker)
 
 
 class ActionRelayAgentMessage(Action):

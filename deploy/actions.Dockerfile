@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 COPY requirements.lock deploy/requirements-actions.txt ./
 RUN pip install --no-cache-dir -c requirements.lock -r requirements-actions.txt
 COPY .env.example domain.yml ./
-COPY runtime/__init__.py runtime/settings.py runtime/shared_secrets.py runtime/log_privacy.py runtime/action_server.py runtime/catalog.py runtime/did_you_mean.py runtime/domain_text.py runtime/faq_context.py runtime/mri_glossary.py runtime/parse_data.py runtime/wording.py runtime/
+COPY runtime/__init__.py runtime/settings.py runtime/shared_secrets.py runtime/log_privacy.py runtime/action_server.py runtime/catalog.py runtime/consent.py runtime/did_you_mean.py runtime/domain_text.py runtime/faq_context.py runtime/mri_glossary.py runtime/parse_data.py runtime/wording.py runtime/
 COPY runtime/handoff/ runtime/handoff/
 COPY actions/ actions/
 COPY data/ data/

@@ -134,3 +134,55 @@ def test_an_emergency_typed_in_the_form_comes_first_and_the_form_can_resume(chat
     assert "alerted the clinic team" in replies[1]
     assert replies[2] == "Would you like to continue your callback request afterwards?"
     assert texts(chat(sender, "/affirm")) == ["What name should the clinic ask for?"]
+
+
+def tickets_of(handoff_url, sender):
+    return [t for t in HandoffStore(handoff_url).list_tickets() if t.conversation_id == sender]
+
+
+UNSURE = "Just to be sure, I'll only pass anything on to the clinic team with a clear yes from you."
+
+
+def test_an_unsure_or_conditional_reply_to_the_offer_shares_nothing_and_is_asked_again(
+    chat, assistant_handoff_url
+):
+    """The NLU reads "hmm not sure" as affirm (0.80): the offer's rule alone shared the conversation."""
+    sender = "e2e-unsure"
+    chat(sender, "can i talk to a real person please")
+    for reply in ("hmm not sure", "yes but don't share my name"):
+        answer = texts(chat(sender, reply))
+        assert answer[0] == UNSURE
+        assert "Is that OK?" in answer[1]
+        assert tickets_of(assistant_handoff_url, sender) == []
+    reference = REFERENCE.search(chat(sender, "yes please")[-1]["text"]).group(1)
+    [ticket] = tickets_of(assistant_handoff_url, sender)
+    assert ticket.reference == reference
+    assert "yes but don't share my name" in [e["text"] for e in ticket.transcript]
+
+
+def test_unsure_replies_to_the_callback_questions_keep_nothing_until_a_clear_yes(chat, assistant_handoff_url):
+    sender = "e2e-callback-unsure"
+    chat(sender, "can someone call me back")
+    answer = texts(chat(sender, "hmm not sure"))
+    assert answer[0] == UNSURE and "Is that OK?" in answer[1]  # the consent question again
+    chat(sender, "/affirm")
+    chat(sender, "Jo Example")
+    chat(sender, "555 010 0199")
+    assert "Shall I send it?" in chat(sender, "mornings")[-1]["text"]
+    answer = texts(chat(sender, "let me think about it"))
+    assert answer[0] == UNSURE and "Shall I send it?" in answer[1]
+    assert tickets_of(assistant_handoff_url, sender) == []
+    chat(sender, "/affirm")
+    [ticket] = tickets_of(assistant_handoff_url, sender)
+    assert ticket.contact["name"] == "Jo Example"
+
+
+def test_a_yes_to_a_did_you_mean_shares_nothing(chat, assistant_handoff_url):
+    """The rule for a yes after the offer of a person (two misses) also matched a yes to a first
+    "Did you mean", where nothing about sharing was asked: it stored a ticket."""
+    sender = "e2e-yes-to-did-you-mean"
+    assert "Did you mean" in chat(sender, "the disc one")[-1]["text"]
+    assert texts(chat(sender, "yes")) == [
+        "OK. What else would you like to know? Say *help* to see the topics."
+    ]
+    assert tickets_of(assistant_handoff_url, sender) == []

@@ -51,6 +51,26 @@ def test_a_name_needs_letters(dispatcher, make_tracker, domain):
     }
 
 
+def test_consent_to_the_form_needs_a_clear_yes(dispatcher, make_tracker, domain):
+    unsure = make_tracker(text="hmm not sure", intent={"name": "affirm", "confidence": 0.80})
+    assert FORM.validate_callback_consent(True, dispatcher, unsure, domain) == {"callback_consent": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_consent_unclear"]
+
+    dispatcher.messages.clear()
+    pressed = make_tracker(text="/affirm", intent={"name": "affirm", "confidence": 1.0})
+    refused = make_tracker(text="no thanks", intent={"name": "deny", "confidence": 0.98})
+    assert FORM.validate_callback_consent(True, dispatcher, pressed, domain) == {"callback_consent": True}
+    assert FORM.validate_callback_consent(False, dispatcher, refused, domain) == {"callback_consent": False}
+    assert FORM.validate_callback_consent(None, dispatcher, refused, domain) == {"callback_consent": None}
+    # a yes given earlier, revalidated when the form starts again to change the phone number
+    correcting = make_tracker(
+        text='/request_callback{"callback_field": "callback_contact"}',
+        intent={"name": "request_callback", "confidence": 1.0},
+    )
+    assert FORM.validate_callback_consent(True, dispatcher, correcting, domain) == {"callback_consent": True}
+    assert dispatcher.messages == []
+
+
 def test_without_consent_nothing_else_is_asked(dispatcher, make_tracker, domain):
     slots = ["callback_consent", "callback_name", "callback_contact", "callback_time"]
     refused = make_tracker(slots={"callback_consent": False})

@@ -11,6 +11,7 @@ from runtime.settings import ROOT
 from tools.eval import plots as eval_plots
 from tools.eval.assistant import first_guess, runtime_label
 from tools.eval.baseline import NearestNeighbourBaseline
+from tools.eval.consent import CONSENT_SETS, ConsentReplies, ConsentRun, consent_checks
 from tools.eval.data import load_examples, topic_titles
 from tools.eval.devset import NO_RED_FLAG, POSTS, load_posts
 from tools.eval.evaluate import main
@@ -351,3 +352,25 @@ def test_real_posts_are_scored_for_alarms_raised_and_missed():
     named_gates = {c.name: c.passed for c in outcome_checks([], [], [], predictions, [], Thresholds())}
     assert not named_gates["catalog-named false alarms"]  # none may alarm
     assert [dev_row(p)[-1] for p in predictions[:3]] == ["false alarm", "no alarm", "no alarm"]
+
+
+def test_the_consent_sets_are_two_blind_sets_with_both_kinds_of_reply():
+    replies = ConsentReplies.load([ROOT / path for path in CONSENT_SETS])
+    assert len(replies.clear_yes) == 150 and len(replies.not_yes) == 170
+    assert not {t.lower() for t in replies.clear_yes} & {t.lower() for t in replies.not_yes}
+
+
+def test_consent_counts_what_would_be_shared_by_the_same_rule_as_the_action_server():
+    def parse(text, intent="affirm", confidence=0.99):
+        return {"text": text, "intent": {"name": intent, "confidence": confidence}}
+
+    run = ConsentRun.of(
+        [parse("yes please"), parse("ok", confidence=0.5), parse("ya", "nlu_fallback", 0.4)],
+        [parse("hmm not sure", confidence=0.8), parse("no thanks", "deny")],
+    )
+    assert (run.clear_yes_taken.hits, run.clear_yes_taken.n) == (1, 3)
+    assert run.missed_yes == ["ok", "ya"]
+    assert (run.not_yes_taken.hits, run.not_yes_read_as_affirm.hits) == (0, 1)
+    assert [c.passed for c in consent_checks(run, 0.0, 0.5)] == [True, False]
+    shared = ConsentRun.of([parse("yes")], [parse("ok fine", confidence=0.95)])
+    assert [c.passed for c in consent_checks(shared, 0.0, 0.5)] == [False, True]

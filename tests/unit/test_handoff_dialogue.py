@@ -8,6 +8,7 @@ import sqlite3
 import time
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy.engine import make_url
 
 from actions.handoff_dialogue import (
@@ -25,8 +26,14 @@ EVENTS = [
     {"event": "action", "name": "action_listen", "timestamp": 1_700_000_000},
     {"event": "user", "text": "I need to talk to a nurse", "timestamp": 1_700_000_001},
     {"event": "slot", "name": "x", "value": "not in the transcript", "timestamp": 1_700_000_002},
-    {"event": "bot", "text": "I can pass this conversation ...", "timestamp": 1_700_000_003},
+    {
+        "event": "bot",
+        "text": "I can pass this conversation ...",
+        "timestamp": 1_700_000_003,
+        "metadata": {"utter_action": "utter_offer_handoff"},
+    },
 ]
+PRESSED_YES = {"text": "/affirm", "intent": {"name": "affirm", "confidence": 1.0}}
 CALLBACK_SLOTS = {
     "callback_name": "Jo Example",
     "callback_contact": "555 010 0199",
@@ -43,6 +50,18 @@ def run(action, dispatcher, tracker, domain):
 def tracker_with(make_tracker, **kwargs):
     tracker = make_tracker(**kwargs)
     tracker.events = EVENTS
+    return tracker
+
+
+def answered(make_tracker, reply=PRESSED_YES, question="utter_offer_handoff", slots=None):
+    """The user's reply (a parse) to the bot's question (the response it ended on)."""
+    tracker = make_tracker(slots=slots, **reply)
+    asked = {**EVENTS[-1], "metadata": {"utter_action": question}}
+    tracker.events = [
+        *EVENTS[:-1],
+        asked,
+        {"event": "user", "text": reply["text"], "timestamp": 1_700_000_004},
+    ]
     return tracker
 
 
@@ -65,7 +84,7 @@ def test_offer_asks_for_consent_before_anything_is_stored(dispatcher, make_track
 def test_agreed_handoff_stores_the_ticket_and_tells_the_reference(
     dispatcher, make_tracker, domain, handoff_db
 ):
-    tracker = tracker_with(make_tracker, slots={"handoff_reason": "user_request"})
+    tracker = answered(make_tracker, slots={"handoff_reason": "user_request"})
     run(ActionHandoffToHuman(), dispatcher, tracker, domain)
 
     [ticket] = HandoffStore(handoff_db).list_tickets()
@@ -80,22 +99,50 @@ def test_agreed_handoff_stores_the_ticket_and_tells_the_reference(
 def test_asking_again_updates_the_open_ticket_and_reminds_the_reference(
     dispatcher, make_tracker, domain, handoff_db
 ):
-    tracker = tracker_with(make_tracker)
-    run(ActionHandoffToHuman(), dispatcher, tracker, domain)
+    run(ActionHandoffToHuman(), dispatcher, answered(make_tracker), domain)
     dispatcher.messages.clear()
-    run(ActionOfferHandoff(), dispatcher, tracker, domain)
+    run(ActionOfferHandoff(), dispatcher, tracker_with(make_tracker), domain)
 
     [ticket] = HandoffStore(handoff_db).list_tickets()
     assert dispatcher.messages[0]["response"] == "utter_handoff_existing"
     assert dispatcher.messages[0]["reference"] == ticket.reference
 
 
+@pytest.mark.parametrize(
+    "question, asked_again_by",
+    [("utter_offer_handoff", "action_offer_handoff"), ("utter_callback_summary", "action_callback_summary")],
+)
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"text": "hmm not sure", "intent": {"name": "affirm", "confidence": 0.80}},  # the model's reading
+        {"text": "yes but don't share my name", "intent": {"name": "affirm", "confidence": 0.97}},
+    ],
+)
+def test_an_unclear_yes_shares_nothing_and_the_question_is_asked_again(
+    dispatcher, make_tracker, domain, handoff_db, question, asked_again_by, reply
+):
+    events = run(ActionHandoffToHuman(), dispatcher, answered(make_tracker, reply, question), domain)
+    assert HandoffStore(handoff_db).list_tickets() == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_consent_unclear"]
+    assert events == [{"event": "followup", "name": asked_again_by, "timestamp": None}]
+
+
+def test_a_yes_to_a_did_you_mean_shares_nothing(dispatcher, make_tracker, domain, handoff_db):
+    """The "Did you mean" after one miss asked nothing about sharing: a "yes" there is no consent."""
+    run(ActionHandoffToHuman(), dispatcher, answered(make_tracker, question="utter_did_you_mean"), domain)
+    assert HandoffStore(handoff_db).list_tickets() == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_what_else"]
+
+
 def test_contact_details_are_stored_only_with_consent(dispatcher, make_tracker, domain, handoff_db):
-    run(ActionHandoffToHuman(), dispatcher, tracker_with(make_tracker, slots=CALLBACK_SLOTS), domain)
+    run(ActionHandoffToHuman(), dispatcher, answered(make_tracker, slots=CALLBACK_SLOTS), domain)
     [ticket] = HandoffStore(handoff_db).list_tickets()
     assert ticket.contact is None
 
-    other = make_tracker(slots={**CALLBACK_SLOTS, "callback_consent": True})
+    other = answered(
+        make_tracker, question="utter_callback_summary", slots={**CALLBACK_SLOTS, "callback_consent": True}
+    )
     other.sender_id = "someone-else"
     run(ActionHandoffToHuman(), dispatcher, other, domain)
     stored = {t.conversation_id: t for t in HandoffStore(handoff_db).list_tickets()}
@@ -152,7 +199,7 @@ def test_when_neither_store_nor_spool_can_take_it_the_user_is_told_to_call(
     monkeypatch.setenv("HANDOFF_SPOOL_DIR", str(not_a_folder / "spool"))
     run(ActionUrgentTicket(), dispatcher, make_tracker(intent={"name": "crisis"}), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_offer_person_urgent"]
-    run(ActionHandoffToHuman(), dispatcher, make_tracker(), domain)
+    run(ActionHandoffToHuman(), dispatcher, answered(make_tracker), domain)
     assert dispatcher.messages[-1]["response"] == "utter_handoff_lost"
 
 

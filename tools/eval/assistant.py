@@ -60,7 +60,7 @@ def load_agent(model: Path) -> Any:
     return Agent.load(str(model))
 
 
-async def _parse_all(agent: Any, texts: Sequence[str]) -> list[tuple[dict[str, Any], float]]:
+async def parse_all(agent: Any, texts: Sequence[str]) -> list[tuple[dict[str, Any], float]]:
     await agent.parse_message(WARM_UP)
     results = []
     for text in texts:
@@ -71,7 +71,7 @@ async def _parse_all(agent: Any, texts: Sequence[str]) -> list[tuple[dict[str, A
 
 
 def predict(agent: Any, examples: Sequence[Example]) -> list[Prediction]:
-    parses = asyncio.run(_parse_all(agent, [e.text for e in examples]))
+    parses = asyncio.run(parse_all(agent, [e.text for e in examples]))
     predictions = []
     for example, (parse, seconds) in zip(examples, parses, strict=True):
         label, confidence = runtime_label(parse)

@@ -28,6 +28,7 @@ from tools.eval import assistant as eval_assistant
 from tools.eval import plots as eval_plots
 from tools.eval import rasa as eval_rasa
 from tools.eval.baseline import NearestNeighbourBaseline
+from tools.eval.consent import CONSENT_SETS, ConsentReplies, consent_checks, consent_run
 from tools.eval.data import Example, is_catalog, label_titles, load_examples, topic_titles
 from tools.eval.devset import DEVSET, HELPER_SET, NAMED_SET, POSTS, load_devset, load_posts
 from tools.eval.metrics import Prediction, Thresholds, checks, headline, topic_confusion
@@ -130,6 +131,14 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
     posts = load_posts(ROOT / POSTS)
     step(f"assistant: parsing {len(posts)} real patients' posts labelled for red flags ({POSTS})")
     posts_run = eval_assistant.predict(agent, posts)
+    replies = ConsentReplies.load([ROOT / path for path in CONSENT_SETS])
+    step(f"assistant: parsing {len(replies.clear_yes) + len(replies.not_yes)} replies to a consent question")
+    consent = consent_run(agent, replies)
+    step(
+        f"consent: the intent alone would have shared on {consent.not_yes_read_as_affirm.hits} of "
+        f"{consent.not_yes_read_as_affirm.n} unclear replies; clear yeses asked again: "
+        + "; ".join(consent.missed_yes)
+    )
 
     cv_dir = out / "cv"
     if not args.fast:
@@ -138,6 +147,7 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
         eval_rasa.run(command, out / "logs" / "cv.log")
 
     ours, theirs = headline(assistant_run), headline(baseline_run)
+    limits = Thresholds()
     return Results(
         mode="full" if not args.fast else "--fast (no cross-validation)",
         model=args.model,
@@ -148,7 +158,8 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
         assistant_headline=ours,
         baseline_headline=theirs,
         checks=checks(ours, theirs)
-        + outcome_checks(assistant_run, dev_run, helper_run, named_run, posts_run, Thresholds()),
+        + outcome_checks(assistant_run, dev_run, helper_run, named_run, posts_run, limits)
+        + consent_checks(consent, limits.consent_not_yes_taken_max, limits.consent_clear_yes_taken_min),
         dev=dev_run,
         helper=helper_run,
         named=named_run,

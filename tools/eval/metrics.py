@@ -122,6 +122,11 @@ class Thresholds:
     named_wrong_max: float = 0.06
     named_out_of_scope_declined_min: float = 0.48  # 0.50 until the crisis training data (28 -> 24/50)
     named_false_alarm_max: float = 0.0  # none of its 121 questions describes a red flag or a crisis
+    # Replies to a consent question (tests/consent/, tools/eval/consent.py): no unclear reply may
+    # share a conversation; typed clear yeses taken 103/150 on 2026-12-06 (the rest are asked once
+    # more), two or three of margin.
+    consent_not_yes_taken_max: float = 0.0
+    consent_clear_yes_taken_min: float = 0.67
 
 
 def recall(predictions: Sequence[Prediction], label: str) -> Rate:
