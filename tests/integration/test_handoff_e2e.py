@@ -160,6 +160,17 @@ def test_an_unsure_or_conditional_reply_to_the_offer_shares_nothing_and_is_asked
     assert "yes but don't share my name" in [e["text"] for e in ticket.transcript]
 
 
+def test_a_reply_to_the_offer_the_bot_does_not_understand_gets_the_offer_again(chat, assistant_handoff_url):
+    """ "certainly" is no word the NLU knows (nlu_fallback): a "Did you mean" with topic buttons
+    answered a yes-or-no question."""
+    sender = "e2e-offer-not-understood"
+    chat(sender, "can i talk to a real person please")
+    answer = texts(chat(sender, "certainly"))
+    assert answer[0] == UNSURE and "Is that OK?" in answer[1]
+    assert tickets_of(assistant_handoff_url, sender) == []
+    assert REFERENCE.search(chat(sender, "/affirm")[-1]["text"])
+
+
 def test_unsure_replies_to_the_callback_questions_keep_nothing_until_a_clear_yes(chat, assistant_handoff_url):
     sender = "e2e-callback-unsure"
     chat(sender, "can someone call me back")
@@ -169,8 +180,9 @@ def test_unsure_replies_to_the_callback_questions_keep_nothing_until_a_clear_yes
     chat(sender, "Jo Example")
     chat(sender, "555 010 0199")
     assert "Shall I send it?" in chat(sender, "mornings")[-1]["text"]
-    answer = texts(chat(sender, "let me think about it"))
-    assert answer[0] == UNSURE and "Shall I send it?" in answer[1]
+    for reply in ("let me think about it", "certainly"):  # affirm with doubt; not understood
+        answer = texts(chat(sender, reply))
+        assert answer[0] == UNSURE and "Shall I send it?" in answer[1]
     assert tickets_of(assistant_handoff_url, sender) == []
     chat(sender, "/affirm")
     [ticket] = tickets_of(assistant_handoff_url, sender)
