@@ -165,15 +165,26 @@ def test_an_unsure_or_conditional_reply_to_the_offer_shares_nothing_and_is_asked
     assert "yes but don't share my name" in [e["text"] for e in ticket.transcript]
 
 
-def test_a_reply_to_the_offer_the_bot_does_not_understand_gets_the_offer_again(chat, assistant_handoff_url):
-    """ "certainly" is no word the NLU knows (nlu_fallback): a "Did you mean" with topic buttons
-    answered a yes-or-no question."""
-    sender = "e2e-offer-not-understood"
+def test_a_reply_to_the_offer_that_is_no_yes_or_no_gets_the_offer_again(chat, assistant_handoff_url):
+    """Replies of the blind consent sets the NLU reads as no yes or no: "certainly" (nlu_fallback)
+    got a "Did you mean" with topic buttons, "yes thank u so much" (thank) "You're welcome", and
+    "Happy with that" (out_of_scope) the out-of-scope reply: the question was gone, nothing shared."""
+    sender = "e2e-offer-no-yes-or-no"
     chat(sender, "can i talk to a real person please")
-    answer = texts(chat(sender, "certainly"))
-    assert answer[0] == UNSURE and "Is that OK?" in answer[1]
-    assert tickets_of(assistant_handoff_url, sender) == []
+    for reply in ("certainly", "yes thank u so much", "Happy with that"):
+        answer = texts(chat(sender, reply))
+        assert answer[0] == UNSURE and "Is that OK?" in answer[1]
+        assert tickets_of(assistant_handoff_url, sender) == []
     assert REFERENCE.search(chat(sender, "/affirm")[-1]["text"])
+
+
+def test_cancel_after_the_offer_says_nothing_was_shared(chat, assistant_handoff_url):
+    """ "cancel", "rather not" read as stop: they got "What else would you like to know?", which
+    left unsaid whether the conversation went to the clinic."""
+    sender = "e2e-offer-cancelled"
+    chat(sender, "can i talk to a real person please")
+    assert texts(chat(sender, "rather not"))[0].startswith("OK, I haven't shared anything.")
+    assert tickets_of(assistant_handoff_url, sender) == []
 
 
 def test_unsure_replies_to_the_callback_questions_keep_nothing_until_a_clear_yes(chat, assistant_handoff_url):
