@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from runtime.consent import AFFIRM, is_clear_yes
+from runtime.parse_data import intent_name
 
 CALLBACK_SLOTS = ("callback_consent", "callback_name", "callback_contact", "callback_time")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -92,7 +93,7 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         # "hmm not sure" reads as affirm: only a clear yes lets the form ask for details. A yes
         # given before (revalidated when the form starts again to correct an answer) stands.
-        answered_now = (tracker.latest_message.get("intent") or {}).get("name") == AFFIRM
+        answered_now = intent_name(tracker.latest_message) == AFFIRM
         if value is True and answered_now and not is_clear_yes(tracker.latest_message):
             dispatcher.utter_message(response="utter_consent_unclear")
             return {"callback_consent": None}

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from runtime.handoff import intake
 from runtime.handoff.relay import STAFF_JOINED_INTENT
 from runtime.handoff.store import HandoffStore
+from runtime.parse_data import intent_name
 
 TAKEOVER_SLOT = "staff_takeover"
 
@@ -31,7 +32,7 @@ class ActionUpdateTakeover(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         # Not get_intent_of_latest_message(): a triggered intent has no intent ranking.
-        joined = (tracker.latest_message.get("intent") or {}).get("name") == STAFF_JOINED_INTENT
+        joined = intent_name(tracker.latest_message) == STAFF_JOINED_INTENT
         return [SlotSet(TAKEOVER_SLOT, joined)]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from runtime.parse_data import intent_confidence, intent_name
 from runtime.wording import data_yaml
 
 AFFIRM = "affirm"
@@ -36,15 +37,14 @@ class ConsentRules:
         )
 
     def is_clear_yes(self, message: dict[str, Any]) -> bool:
-        intent = message.get("intent") or {}
-        if intent.get("name") != AFFIRM:
+        if intent_name(message) != AFFIRM:
             return False
         text = message.get("text") or ""
         if text.startswith("/"):
             # a button press: the payload is the intent itself, nothing was typed
             return True
         unclear = self.unclear_words.search(text) or any(char in text for char in self.unclear_characters)
-        return intent.get("confidence", 0.0) >= self.min_confidence and not unclear
+        return intent_confidence(message) >= self.min_confidence and not unclear
 
 
 @cache

@@ -28,6 +28,15 @@ def button_payload(intent: str, entity: str, value: str) -> str:
     return f"/{intent}" + json.dumps({entity: value})
 
 
+def intent_name(parse_data: dict[str, Any]) -> str | None:
+    """The intent the message was read as (after every NLU component), or None."""
+    return (parse_data.get("intent") or {}).get("name")
+
+
+def intent_confidence(parse_data: dict[str, Any]) -> float:
+    return float((parse_data.get("intent") or {}).get("confidence") or 0.0)
+
+
 def entity_value(parse_data: dict[str, Any], entity: str) -> str | None:
     """The value of the first entity of that name (set by a pressed button's payload)."""
     return next((e.get("value") for e in parse_data.get("entities") or [] if e.get("entity") == entity), None)
@@ -119,7 +128,7 @@ def own_case(parse_data: dict[str, Any]) -> bool:
 
 def safety_tier(parse_data: dict[str, Any]) -> str:
     """The tier of the safety reply (SAFETY.md): crisis, urgent (only urgent flags) or emergency."""
-    if (parse_data.get("intent") or {}).get("name") == "crisis":
+    if intent_name(parse_data) == "crisis":
         return "crisis"
     tiers = {f.get("tier") for f in parse_data.get(RED_FLAGS) or []}
     return "urgent" if tiers == {"urgent"} else "emergency"

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from runtime.catalog import load_catalog
 from runtime.handoff.store import parse_time
 from runtime.handoff.times import local_time
+from runtime.parse_data import intent_name
 from runtime.wording import data_yaml
 
 SAFETY_RESPONSES = frozenset(
@@ -67,7 +68,7 @@ def button_titles(event: Mapping[str, Any]) -> dict[str, str]:
 def patient_line(event: Mapping[str, Any], offered: Mapping[str, str]) -> Line:
     text = str(event["text"])
     if text.startswith("/"):
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        intent = intent_name(event.get("parse_data") or {})
         title = offered.get(text) or load_catalog().intent_titles.get(intent or "")
         if title:
             return Line("patient", title, event_time(event), pressed=True)

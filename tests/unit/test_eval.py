@@ -371,6 +371,7 @@ def test_consent_counts_what_would_be_shared_by_the_same_rule_as_the_action_serv
     assert (run.clear_yes_taken.hits, run.clear_yes_taken.n) == (1, 3)
     assert run.missed_yes == ["ok", "ya"]
     assert (run.not_yes_taken.hits, run.not_yes_read_as_affirm.hits) == (0, 1)
-    assert [c.passed for c in consent_checks(run, 0.0, 0.5)] == [True, False]
+    limits = Thresholds(consent_not_yes_taken_max=0.0, consent_clear_yes_taken_min=0.5)
+    assert [c.passed for c in consent_checks(run, limits)] == [True, False]
     shared = ConsentRun.of([parse("yes")], [parse("ok fine", confidence=0.95)])
-    assert [c.passed for c in consent_checks(shared, 0.0, 0.5)] == [False, True]
+    assert [c.passed for c in consent_checks(shared, limits)] == [False, True]

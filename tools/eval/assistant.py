@@ -12,7 +12,14 @@ from typing import Any
 
 from runtime.catalog import load_catalog
 from runtime.did_you_mean import guesses
-from runtime.parse_data import FAQ_INTENT, selected_confidence, selected_topic, topic_of_payload
+from runtime.parse_data import (
+    FAQ_INTENT,
+    intent_confidence,
+    intent_name,
+    selected_confidence,
+    selected_topic,
+    topic_of_payload,
+)
 from tools.eval.data import FALLBACK, Example
 from tools.eval.metrics import Prediction
 
@@ -26,8 +33,7 @@ def runtime_label(parse: dict[str, Any]) -> tuple[str, float]:
     confidence in it. A fallback keeps its label `nlu_fallback`; its confidence is the one the
     classifiers had before falling back (for `faq`: the topic's), which shows how near it came.
     """
-    intent = parse.get("intent") or {}
-    name = intent.get("name") or FALLBACK
+    name = intent_name(parse) or FALLBACK
     topic_confidence = selected_confidence(parse)
     if name == FAQ_INTENT:
         topic = selected_topic(parse)
@@ -38,7 +44,7 @@ def runtime_label(parse: dict[str, Any]) -> tuple[str, float]:
         if top.get("name") == FAQ_INTENT:
             return FALLBACK, topic_confidence
         return FALLBACK, float(top.get("confidence") or 0.0)
-    return name, float(intent.get("confidence") or 0.0)
+    return name, intent_confidence(parse)
 
 
 def first_guess(parse: dict[str, Any]) -> str | None:

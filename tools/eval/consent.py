@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from runtime.consent import AFFIRM, is_clear_yes
+from runtime.parse_data import intent_name
 from tools.eval.assistant import parse_all
-from tools.eval.metrics import Check, Rate, at_least, at_most
+from tools.eval.metrics import Check, Rate, Thresholds, at_least, at_most
 
 CONSENT_SETS = (Path("tests/consent/replies_blind_1.yml"), Path("tests/consent/replies_blind_2.yml"))
 
@@ -45,14 +46,15 @@ class ConsentRun:
 
     @classmethod
     def of(cls, yes_parses: Sequence[dict[str, Any]], not_yes_parses: Sequence[dict[str, Any]]) -> ConsentRun:
-        def read_as_affirm(parse: dict[str, Any]) -> bool:
-            return (parse.get("intent") or {}).get("name") == AFFIRM
-
+        yes_taken = [is_clear_yes(parse) for parse in yes_parses]
+        read_as_affirm = [intent_name(parse) == AFFIRM for parse in not_yes_parses]
         return cls(
-            clear_yes_taken=Rate(sum(map(is_clear_yes, yes_parses)), len(yes_parses)),
+            clear_yes_taken=Rate(sum(yes_taken), len(yes_parses)),
             not_yes_taken=Rate(sum(map(is_clear_yes, not_yes_parses)), len(not_yes_parses)),
-            not_yes_read_as_affirm=Rate(sum(map(read_as_affirm, not_yes_parses)), len(not_yes_parses)),
-            missed_yes=[p.get("text", "") for p in yes_parses if not is_clear_yes(p)],
+            not_yes_read_as_affirm=Rate(sum(read_as_affirm), len(not_yes_parses)),
+            missed_yes=[
+                p.get("text", "") for p, taken in zip(yes_parses, yes_taken, strict=True) if not taken
+            ],
         )
 
 
@@ -62,8 +64,8 @@ def consent_run(agent: Any, replies: ConsentReplies) -> ConsentRun:
     return ConsentRun.of(messages[: len(replies.clear_yes)], messages[len(replies.clear_yes) :])
 
 
-def consent_checks(run: ConsentRun, not_yes_taken_max: float, clear_yes_taken_min: float) -> list[Check]:
+def consent_checks(run: ConsentRun, limits: Thresholds) -> list[Check]:
     return [
-        at_most("consent: unclear replies taken as yes", run.not_yes_taken, not_yes_taken_max),
-        at_least("consent: typed clear yes taken", run.clear_yes_taken, clear_yes_taken_min),
+        at_most("consent: unclear replies taken as yes", run.not_yes_taken, limits.consent_not_yes_taken_max),
+        at_least("consent: typed clear yes taken", run.clear_yes_taken, limits.consent_clear_yes_taken_min),
     ]

@@ -159,7 +159,7 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
         baseline_headline=theirs,
         checks=checks(ours, theirs)
         + outcome_checks(assistant_run, dev_run, helper_run, named_run, posts_run, limits)
-        + consent_checks(consent, limits.consent_not_yes_taken_max, limits.consent_clear_yes_taken_min),
+        + consent_checks(consent, limits),
         dev=dev_run,
         helper=helper_run,
         named=named_run,
