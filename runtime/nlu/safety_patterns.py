@@ -125,7 +125,11 @@ def fold(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def expand_safety_patterns(nlp: Language, path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(red-flag patterns, cue patterns), one token pattern for every combination of terms."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    terms = {name: [phrase_tokens(nlp, e) for e in entries] for name, entries in spec["terms"].items()}
+    # a term's entries take the notation too ("came off ... bike"), except other terms
+    terms = {
+        name: [tokens for entry in entries for tokens in expand(nlp, entry, {})]
+        for name, entries in spec["terms"].items()
+    }
     red_flags = [
         {
             "label": ":".join(

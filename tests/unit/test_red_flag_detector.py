@@ -1584,3 +1584,47 @@ def test_folded_red_flag_patterns_stand_for_exactly_every_combination_of_terms(n
     folded = fold(every_combination)
     assert len(folded) < len(every_combination) / 3
     assert unfolded(folded) == {json.dumps(p, sort_keys=True) for p in every_combination}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # blind set 21's classes, in other words than its own
+        ("fell off the scooter this morning and now my feet tingle, back's sore", "emergency"),
+        ("came off my bicycle at the lights, pins and needles in both hands now", "emergency"),
+        ("lost nearly a stone without trying, no idea why, and my back has started hurting", "emergency"),
+        ("my legs went numb after the crash, no idea what that means", "emergency"),
+        ("thats it for me. goodbye to you all", "crisis"),
+        ("how much of my tramadol would be fatal", "crisis"),
+        ("I won't be alive by the time the scan comes round", "crisis"),
+        ("gave everything away this week and found a home for my dog", "crisis"),
+        ("please tell the surgeon I won't be needing the operation, tell my wife I'm sorry", "crisis"),
+        ("I won't be around for much of anything after this weekend", "crisis"),
+    ],
+)
+def test_blind_set_21s_classes(nlp, text, expected):
+    assert verdict(nlp, text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't be around on Friday, I'm away on a work trip, can we rebook?",
+        "I won't be needing the follow up, I was discharged and my back is fine",
+        "this is my last message before my last session tomorrow, thank you all",
+        "goodbye everyone at the physio gym, I'll miss the classes",
+        "I'd rather die than go to that spin class again, what else builds core strength?",
+        "tripped over the dog, no injuries, just a bruised ego",
+        "fell off the step but only my pride was hurt, no pain at all",
+        "I had a fever over the weekend, it's long gone now, does back pain come with the flu?",
+        "I have osteoporosis but haven't fallen or had any pain, is pilates safe?",
+    ],
+)
+def test_blind_set_21s_near_miss_twins_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text)[0] is None
+
+
+def test_a_term_entry_takes_the_gap_notation(nlp):
+    patterns, _ = expand_safety_patterns(nlp, ROOT / "data" / "safety" / "red_flags.yml")
+    gapped = [p for p in patterns if p["label"].startswith("emergency:serious_trauma")]
+    assert any({"OP": "?"} in p["pattern"] for p in gapped)
