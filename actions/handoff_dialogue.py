@@ -131,6 +131,17 @@ def question_answered(tracker: Tracker) -> str | None:
     return None
 
 
+def consent_question_answered(tracker: Tracker) -> str | None:
+    """The action that asks the consent question the latest message answers, if it answers one."""
+    return CONSENT_QUESTIONS.get(question_answered(tracker) or "")
+
+
+def ask_again(dispatcher: CollectingDispatcher, asking_action: str) -> list[EventType]:
+    """Says "Just to be sure ...", then the same consent question again, buttons included."""
+    dispatcher.utter_message(response="utter_consent_unclear")
+    return [FollowupAction(asking_action)]
+
+
 async def share_conversation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     reason = tracker.get_slot("handoff_reason") or "user_request"
     tell_outcome(dispatcher, await save_ticket(tracker, reason, priority="normal"), reason)
@@ -146,14 +157,13 @@ class ActionHandoffToHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        asking_action = CONSENT_QUESTIONS.get(question_answered(tracker) or "")
+        asking_action = consent_question_answered(tracker)
         if asking_action is None:
             # a yes to something else, such as a "Did you mean": nothing was asked to share
             dispatcher.utter_message(response="utter_what_else")
             return []
         if not is_clear_yes(tracker.latest_message):
-            dispatcher.utter_message(response="utter_consent_unclear")
-            return [FollowupAction(asking_action)]
+            return ask_again(dispatcher, asking_action)
         return await share_conversation(dispatcher, tracker)
 
 

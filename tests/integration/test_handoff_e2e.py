@@ -215,3 +215,19 @@ def test_a_yes_to_a_did_you_mean_shares_nothing(chat, assistant_handoff_url):
         "OK. What else would you like to know? Say *help* to see the topics."
     ]
     assert tickets_of(assistant_handoff_url, sender) == []
+
+
+def test_a_reply_not_understood_after_the_offer_made_after_two_misses_gets_the_offer_again(
+    chat, assistant_handoff_url
+):
+    """That offer comes from action_did_you_mean, so the rules that follow the offer did not
+    follow it: "certainly" got a first-miss "Did you mean" and the offer was gone."""
+    sender = "e2e-two-misses-certainly"
+    chat(sender, "the disc one")
+    assert "Is that OK?" in chat(sender, "the disc one")[-1]["text"]
+    answer = texts(chat(sender, "certainly"))
+    assert answer[0] == UNSURE and "Is that OK?" in answer[1]
+    assert tickets_of(assistant_handoff_url, sender) == []
+    assert REFERENCE.search(chat(sender, "/affirm")[-1]["text"])
+    [ticket] = tickets_of(assistant_handoff_url, sender)
+    assert ticket.reason == "repeated_fallback"

@@ -84,3 +84,22 @@ def test_no_usable_guess_asks_to_rephrase(dispatcher, make_tracker, domain):
     nothing = {"intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}], "response_selector": {}}
     ActionDidYouMean().run(dispatcher, make_tracker(**nothing), domain)
     assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
+
+
+def test_a_reply_to_the_offer_after_two_misses_that_is_not_understood_gets_the_offer_again(
+    dispatcher, make_tracker, domain
+):
+    """ "certainly" after "Is that OK?" (sent by this action after two misses) is no new miss."""
+    tracker = make_tracker(slots={"fallback_count": 0.0}, **WEAK_GUESS)
+    tracker.events = [
+        {
+            "event": "bot",
+            "text": "I can pass this conversation ...",
+            "metadata": {"utter_action": "utter_offer_handoff"},
+        },
+        {"event": "user", "text": "certainly"},
+    ]
+    events = ActionDidYouMean().run(dispatcher, tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_consent_unclear"]
+    assert events == [{"event": "followup", "name": "action_offer_handoff", "timestamp": None}]
