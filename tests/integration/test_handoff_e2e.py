@@ -220,7 +220,7 @@ def test_a_yes_to_a_did_you_mean_shares_nothing(chat, assistant_handoff_url):
 def test_a_reply_not_understood_after_the_offer_made_after_two_misses_gets_the_offer_again(
     chat, assistant_handoff_url
 ):
-    """That offer comes from action_did_you_mean, so the rules that follow the offer did not
+    """That offer came from action_did_you_mean, so the rules that follow the offer did not
     follow it: "certainly" got a first-miss "Did you mean" and the offer was gone."""
     sender = "e2e-two-misses-certainly"
     chat(sender, "the disc one")
@@ -231,3 +231,13 @@ def test_a_reply_not_understood_after_the_offer_made_after_two_misses_gets_the_o
     assert REFERENCE.search(chat(sender, "/affirm")[-1]["text"])
     [ticket] = tickets_of(assistant_handoff_url, sender)
     assert ticket.reason == "repeated_fallback"
+
+
+def test_no_to_the_offer_made_after_two_misses_says_nothing_was_shared(chat, assistant_handoff_url):
+    """ "no" there got "Could you say that another way?", the reply to "none of the guesses fit",
+    which left unsaid whether the conversation went to the clinic."""
+    sender = "e2e-two-misses-no"
+    chat(sender, "the disc one")
+    assert "Is that OK?" in chat(sender, "the disc one")[-1]["text"]
+    assert texts(chat(sender, "no"))[0].startswith("OK, I haven't shared anything.")
+    assert tickets_of(assistant_handoff_url, sender) == []

@@ -69,37 +69,20 @@ def test_first_miss_shows_did_you_mean_with_something_else(dispatcher, make_trac
     assert events[0]["name"] == "fallback_count" and events[0]["value"] == 1
 
 
-def test_second_miss_in_a_row_offers_a_person_with_consent(dispatcher, make_tracker, domain):
+def test_second_miss_in_a_row_offers_a_person_through_the_offer_action(dispatcher, make_tracker, domain):
+    """The offer is action_offer_handoff's, so its rules answer "no", "certainly" and "yes"."""
     tracker = make_tracker(slots={"fallback_count": 1.0}, **WEAK_GUESS)
     events = ActionDidYouMean().run(dispatcher, tracker, domain)
 
-    assert [m["response"] for m in dispatcher.messages] == ["utter_second_miss", "utter_offer_handoff"]
-    assert {(e["name"], e["value"]) for e in events} == {
-        ("fallback_count", 0),
-        ("handoff_reason", "repeated_fallback"),
-    }
+    assert [m["response"] for m in dispatcher.messages] == ["utter_second_miss"]
+    assert events == [
+        {"event": "slot", "name": "fallback_count", "value": 0.0, "timestamp": None},
+        {"event": "slot", "name": "handoff_reason", "value": "repeated_fallback", "timestamp": None},
+        {"event": "followup", "name": "action_offer_handoff", "timestamp": None},
+    ]
 
 
 def test_no_usable_guess_asks_to_rephrase(dispatcher, make_tracker, domain):
     nothing = {"intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4}], "response_selector": {}}
     ActionDidYouMean().run(dispatcher, make_tracker(**nothing), domain)
     assert dispatcher.messages[0]["response"] == "utter_ask_rephrase"
-
-
-def test_a_reply_to_the_offer_after_two_misses_that_is_not_understood_gets_the_offer_again(
-    dispatcher, make_tracker, domain
-):
-    """ "certainly" after "Is that OK?" (sent by this action after two misses) is no new miss."""
-    tracker = make_tracker(slots={"fallback_count": 0.0}, **WEAK_GUESS)
-    tracker.events = [
-        {
-            "event": "bot",
-            "text": "I can pass this conversation ...",
-            "metadata": {"utter_action": "utter_offer_handoff"},
-        },
-        {"event": "user", "text": "certainly"},
-    ]
-    events = ActionDidYouMean().run(dispatcher, tracker, domain)
-
-    assert [m["response"] for m in dispatcher.messages] == ["utter_consent_unclear"]
-    assert events == [{"event": "followup", "name": "action_offer_handoff", "timestamp": None}]

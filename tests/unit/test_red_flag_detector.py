@@ -1624,6 +1624,25 @@ def test_blind_set_21s_near_miss_twins_raise_no_alarm(nlp, text):
     assert verdict(nlp, text)[0] is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a plan with nothing ordinary it is for
+        ("i have a plan now", "crisis"),
+        ("I've got a plan. Thank you for being kind to me", "crisis"),
+        ("ive made a plan for the weekend", "crisis"),
+        ("i do have a plan, i just haven't told anyone", "crisis"),
+        # a plan of care, rehab or treatment, or one made with someone
+        ("I've got a plan from my physio for the next six weeks", None),
+        ("thanks, I have a plan for my rehab now", None),
+        ("i have a plan: see the GP on monday and keep walking", None),
+        ("My surgeon and I have made a plan, what should I read before the operation?", None),
+    ],
+)
+def test_a_plan_is_crisis_unless_it_is_one_of_care(nlp, text, expected):
+    assert verdict(nlp, text)[0] == expected
+
+
 def test_a_term_entry_takes_the_gap_notation(nlp):
     patterns, _ = expand_safety_patterns(nlp, ROOT / "data" / "safety" / "red_flags.yml")
     gapped = [p for p in patterns if p["label"].startswith("emergency:serious_trauma")]
