@@ -50,7 +50,11 @@ class ActionAnswerFaq(Action):
 
         followups = [topic_button(catalog.topics[f]) for f in catalog.topics[topic_id].followups]
         dispatcher.utter_message(response=f"utter_faq/{topic_id}", buttons=followups)
-        also = [catalog.topics[t] for t in other_questions(tracker.latest_message) if t in catalog.topics]
+        also = [
+            catalog.topics[t]
+            for t in other_questions(tracker.latest_message)
+            if t in catalog.topics and t != topic_id
+        ]
         if also:
             dispatcher.utter_message(response="utter_also_asked", buttons=[topic_button(t) for t in also])
         if own_case(tracker.latest_message):

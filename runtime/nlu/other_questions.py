@@ -10,21 +10,32 @@ message with MRI report words: a pasted report that asks "is surgery needed?" of
 beside the words (actions/report_words.py). Trained with the model: the training questions'
 embeddings are stored with it. The embeddings are all-MiniLM-L6-v2's
 (runtime/nlu/sentence_encoder.py), offline.
+
+It comes after the components that choose the answer, so the further questions are those besides
+the topic actually answered. In a message made only of questions ("What is an artificial disc
+replacement, and is it better than having a fusion?"), the first is the one answered: the whole
+message reads like its last question as often as its first (helpers' two-question messages got
+the second answered, the first offered), while patients ask what they most want to know first.
+The whole message's topic, which reads the later questions with the first one's subject ("how do
+you treat it?": a bulging disc), then leads the further questions. A message with background
+keeps the whole message's topic: "Is this a disc? Aching for a year ... What symptoms does a disc
+give?" asks about the symptoms.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from runtime.nlu.intents import answer_topic, intent_of
 from runtime.nlu.nearest_questions import NearestTrainingQuestions
-from runtime.nlu.question_focus import questions
+from runtime.nlu.question_focus import only_questions, questions
 from runtime.nlu.report_terms import report_spans
-from runtime.parse_data import ASKED_TOPICS, OTHER_QUESTIONS, selected_topic
+from runtime.parse_data import ASKED_TOPICS, FAQ_INTENT, OTHER_QUESTIONS, selected_topic
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +47,11 @@ class OtherQuestionsFinder(NearestTrainingQuestions):
         return {
             **NearestTrainingQuestions.get_default_config(),
             "min_similarity": 0.6,  # cosine to the nearest training question
+            # the first question of a message of questions is answered instead of the whole
+            # message's topic when it is this near a training question: below it, its words
+            # alone are too few or misspelt to say what it asks ("whats an extrution": 0.75 to
+            # a question that compares extrusions and protrusions)
+            "first_question_similarity": 0.85,
             "max_topics": 2,
         }
 
@@ -47,28 +63,42 @@ class OtherQuestionsFinder(NearestTrainingQuestions):
             # one question's topic only serves the report reply: not embedded for other messages
             if not (several or (asked and report_spans(message))):
                 continue
-            topics = self.topics_asked(asked)
+            nearest = [self.nearest_topic(question) for question in asked]
+            topics = self.topics_asked(nearest)
             if topics:
                 message.set(ASKED_TOPICS, topics, add_to_output=True)
             if several:
-                self._add_other_questions(message, topics)
+                answered = selected_topic(message.as_dict_nlu())
+                first_answered = (
+                    intent_of(message) == FAQ_INTENT
+                    and only_questions(text)
+                    and self._answer_the_first_question(message, nearest[0])
+                )
+                # the whole message's topic, no longer the answer, leads the further questions
+                self._add_other_questions(message, [answered, *topics] if first_answered else topics)
         return messages
+
+    def _answer_the_first_question(self, message: Message, first: Tuple[Optional[str], float]) -> bool:
+        """The first question's topic answered, if it is near enough a training question that
+        its own words say what it asks; whether it was."""
+        topic, similarity = first
+        if not (topic and similarity >= self.config["first_question_similarity"]):
+            return False
+        logger.debug("The first question answered: %s (%.2f)", topic, similarity)
+        answer_topic(message, topic, similarity)
+        return True
 
     def _add_other_questions(self, message: Message, topics: List[str]) -> None:
         """The topics asked about besides the one answered, for "You also asked about ..."."""
         answered = selected_topic(message.as_dict_nlu())
-        others = [topic for topic in topics if topic != answered][: self.config["max_topics"]]
+        others = [topic for topic in dict.fromkeys(topics) if topic != answered][: self.config["max_topics"]]
         if others:
             logger.debug("Also asked about %s", others)
             message.set(OTHER_QUESTIONS, others, add_to_output=True)
 
-    def topics_asked(self, asked: List[str]) -> List[str]:
-        """The nearest topic of each question sentence, once each, when near enough."""
-        nearest = [self.nearest_topic(question) for question in asked]
+    def topics_asked(self, nearest: List[Tuple[Optional[str], float]]) -> List[str]:
+        """The nearest topic of each question, once each, when near enough."""
+        near_enough = self.config["min_similarity"]
         return list(
-            dict.fromkeys(
-                topic
-                for topic, similarity in nearest
-                if topic and similarity >= self.config["min_similarity"]
-            )
+            dict.fromkeys(topic for topic, similarity in nearest if topic and similarity >= near_enough)
         )

@@ -152,6 +152,16 @@ def test_several_questions_in_one_message_get_the_main_answer_and_the_others_as_
     assert faq_payload((asked - {answered}).pop()) in [b["payload"] for b in also["buttons"]]
 
 
+def test_two_questions_in_one_sentence_get_the_first_answered_and_the_second_as_a_button(chat):
+    """ "What is X and how do you treat it?" read as a whole like its second question: the
+    treatment was answered and the question asked first was not even offered."""
+    chat("e2e-two-in-one", "hello")
+    replies = chat("e2e-two-in-one", "What is a bulging disc and how do you treat it?")
+    assert replies[0]["text"] == answer_text("what_is_disc_protrusion")
+    also = next(r for r in replies if r.get("text") == response("utter_also_asked"))
+    assert faq_payload("protrusion_treatment") in [b["payload"] for b in also["buttons"]]
+
+
 def test_a_greeting_right_after_the_widgets_greeting_is_not_the_same_greeting_again(chat):
     """The widget opens a conversation with /greet; a patient who then types "hi" (issue #14)."""
     opening = [m["text"] for m in chat("e2e-greet-twice", "/greet")]

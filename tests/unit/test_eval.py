@@ -28,6 +28,7 @@ from tools.eval.metrics import (
 from tools.eval.outcomes import catalog_split, false_alarms, outcome_checks
 from tools.eval.rasa import cross_validation_command, heldout_command, label_report
 from tools.eval.report import Results, dev_row, summary_markdown, terminal_table, write_tables
+from tools.eval.several import SEVERAL_QUESTIONS, Asked, SeveralRun, load_several, several_checks
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -375,3 +376,57 @@ def test_consent_counts_what_would_be_shared_by_the_same_rule_as_the_action_serv
     assert [c.passed for c in consent_checks(run, limits)] == [True, False]
     shared = ConsentRun.of([parse("yes")], [parse("ok fine", confidence=0.95)])
     assert [c.passed for c in consent_checks(shared, limits)] == [False, True]
+
+
+def test_the_several_questions_set_asks_two_or_more_catalog_questions_each():
+    asked = load_several(ROOT / SEVERAL_QUESTIONS)
+    topics = {label.removeprefix("faq/") for label in topic_titles()}
+    assert len(asked) == 50
+    assert all(a.main in topics and a.others <= topics and a.main not in a.others for a in asked)
+
+
+def test_several_questions_count_the_main_answer_the_offers_and_topics_not_asked():
+    def parse(intent, topic, others=()):
+        key = f"faq/{topic}"
+        return {
+            "intent": {"name": intent, "confidence": 0.9},
+            "response_selector": {"faq": {"response": {"intent_response_key": key}}},
+            "other_questions": list(others),
+        }
+
+    asked = [
+        Asked(
+            "what is a discectomy and how long is recovery",
+            "what_is_discectomy",
+            frozenset({"discectomy_recovery"}),
+        ),
+        Asked("how long is recovery and is it risky", "discectomy_recovery", frozenset({"discectomy_risks"})),
+        Asked("what is MISS and does it scar", "what_is_miss", frozenset({"miss_scar"})),
+        Asked(
+            "what is stenosis and how is it found",
+            "what_is_spinal_stenosis",
+            frozenset({"diagnosis_imaging"}),
+        ),
+    ]
+    run = SeveralRun.of(
+        asked,
+        [
+            parse("faq", "what_is_discectomy", ["discectomy_recovery"]),  # all of it
+            parse("faq", "discectomy_risks", ["discectomy_recovery"]),  # the other answered, main offered
+            parse("nlu_fallback", "what_is_miss", ["miss_scar"]),  # "Did you mean": nothing shown
+            parse("faq", "back_pain_causes"),  # a topic not asked
+        ],
+    )
+    assert (run.main_answered.hits, run.main_shown.hits, run.others_shown.hits, run.wrong.hits) == (
+        1,
+        2,
+        2,
+        1,
+    )
+    limits = Thresholds(
+        several_main_answered_min=0.25,
+        several_main_shown_min=0.5,
+        several_others_shown_min=0.5,
+        several_wrong_max=0.2,
+    )
+    assert [c.passed for c in several_checks(run, limits)] == [True, True, True, False]

@@ -11,6 +11,7 @@ from support.components import trained_and_loaded
 from support.trackers import selector_ranking
 
 from runtime.nlu.other_questions import OtherQuestionsFinder
+from runtime.parse_data import selected_topic
 
 TRAINING = {
     "discectomy_recovery": [
@@ -29,6 +30,13 @@ def finder(tmp_path_factory):
 
 def message(text: str, selected: str) -> Message:
     return Message(data={"text": text, "response_selector": selector_ranking((selected, 0.9))})
+
+
+def answered(text: str, selected: str) -> Message:
+    """`text` as the classifiers answered it: the FAQ topic `selected`."""
+    answer = message(text, selected)
+    answer.set("intent", {"name": "faq", "confidence": 0.9})
+    return answer
 
 
 def test_the_other_question_is_found_after_loading(finder):
@@ -67,3 +75,34 @@ def test_one_question_s_topic_is_kept_only_beside_report_words(finder, nlp):
     assert report.get("asked_topics") == ["discectomy_risks"]
     assert report.get("other_questions") is None
     assert story.get("asked_topics") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What are the risks of a discectomy? And how long is recovery after a discectomy?",
+        "what are the risks of a discectomy and how long is recovery after it",
+    ],
+)
+def test_a_message_of_questions_gets_its_first_question_answered(finder, text):
+    """The whole message read like its second question; the first is what the patient asked
+    first, and the whole message's topic becomes "You also asked about"."""
+    [processed] = finder.process([answered(text, "discectomy_recovery")])
+    assert selected_topic(processed.as_dict_nlu()) == "discectomy_risks"
+    assert processed.get("other_questions") == ["discectomy_recovery"]
+
+
+def test_a_message_with_background_keeps_the_whole_message_s_topic(finder):
+    text = "Had surgery in May. How long is recovery after it? And is a discectomy risky?"
+    [processed] = finder.process([answered(text, "discectomy_recovery")])
+    assert selected_topic(processed.as_dict_nlu()) == "discectomy_recovery"
+    assert processed.get("other_questions") == ["discectomy_risks"]
+
+
+def test_a_fallback_is_not_answered_with_the_first_question(finder):
+    text = "What are the risks of a discectomy? And how long is recovery after a discectomy?"
+    fallback = message(text, "discectomy_recovery")
+    fallback.set("intent", {"name": "nlu_fallback", "confidence": 0.3})
+    [processed] = finder.process([fallback])
+    assert processed.get("intent")["name"] == "nlu_fallback"
+    assert selected_topic(processed.as_dict_nlu()) == "discectomy_recovery"

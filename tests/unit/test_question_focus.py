@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime.nlu.question_focus import questions, sentences
+from runtime.nlu.question_focus import only_questions, questions, sentences
 
 
 def test_background_is_dropped_and_the_question_kept():
@@ -10,7 +10,7 @@ def test_background_is_dropped_and_the_question_kept():
         "I was diagnosed with an L5-S1 disc extrusion last month, the pain goes down my left leg and "
         "I'm 41. What are my treatment options and will I need surgery?"
     )
-    assert questions(text) == ["What are my treatment options and will I need surgery?"]
+    assert questions(text) == ["What are my treatment options", "will I need surgery?"]
 
 
 def test_several_questions_are_kept_in_order():
@@ -29,3 +29,23 @@ def test_a_single_sentence_or_no_question_has_no_questions_to_split():
 
 def test_sentences_split_on_ends_and_new_lines():
     assert sentences("One. Two!\nThree?Four") == ["One.", "Two!", "Three?", "Four"]
+
+
+def test_a_question_joined_to_another_is_two_and_pros_and_cons_is_one():
+    assert questions("What is a bulging disc and how do you treat it?") == [
+        "What is a bulging disc",
+        "how do you treat it?",
+    ]
+    assert questions("what is an artificial disc, or should I have a fusion?") == [
+        "what is an artificial disc",
+        "should I have a fusion?",
+    ]
+    assert questions("What are the pros and cons of surgery?") == []
+    assert questions("my back and my legs hurt, what is sciatica") == []
+
+
+def test_only_questions_is_a_message_without_background():
+    assert only_questions("What is a bulging disc and how do you treat it?")
+    assert only_questions("How long is recovery? Is it painful?")
+    assert not only_questions("I'm 41. How long is recovery? Is it painful?")
+    assert not only_questions("What is a discectomy?")

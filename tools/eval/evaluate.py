@@ -34,6 +34,7 @@ from tools.eval.devset import DEVSET, HELPER_SET, NAMED_SET, POSTS, load_devset,
 from tools.eval.metrics import Prediction, Thresholds, checks, headline, topic_confusion
 from tools.eval.outcomes import outcome_checks
 from tools.eval.report import Results, sets_table, summary_markdown, terminal_table, write_tables
+from tools.eval.several import SEVERAL_QUESTIONS, load_several, several_checks, several_run
 
 HELDOUT = Path("tests/heldout")
 TRAINING = Path("data/nlu")
@@ -140,6 +141,16 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
         + "; ".join(consent.missed_yes)
     )
 
+    asked = load_several(ROOT / SEVERAL_QUESTIONS)
+    step(f"assistant: parsing {len(asked)} messages with several questions ({SEVERAL_QUESTIONS})")
+    several = several_run(agent, asked)
+    step(
+        f"several questions: main one answered {several.main_answered.hits}/{several.main_answered.n}, "
+        f"answered or offered {several.main_shown.hits}/{several.main_shown.n}; the others answered "
+        f"or offered {several.others_shown.hits}/{several.others_shown.n}; a topic not asked answered "
+        f"{several.wrong.hits}"
+    )
+
     cv_dir = out / "cv"
     if not args.fast:
         step(f"{args.folds}-fold cross-validation on {TRAINING} -> {cv_dir} (retrains {args.folds} times)")
@@ -159,7 +170,8 @@ def evaluate(args: argparse.Namespace, step: Progress) -> Results:
         baseline_headline=theirs,
         checks=checks(ours, theirs)
         + outcome_checks(assistant_run, dev_run, helper_run, named_run, posts_run, limits)
-        + consent_checks(consent, limits),
+        + consent_checks(consent, limits)
+        + several_checks(several, limits),
         dev=dev_run,
         helper=helper_run,
         named=named_run,

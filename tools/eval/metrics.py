@@ -127,6 +127,14 @@ class Thresholds:
     # more), two or three of margin.
     consent_not_yes_taken_max: float = 0.0
     consent_clear_yes_taken_min: float = 0.67
+    # Several questions in one message (tests/devset/several_questions.yml, tools/eval/several.py):
+    # against regression, at what the assistant reaches since 2026-12-07 (main answered 35/50,
+    # answered or offered 39/50, the others answered or offered 24/51, none answered off topic),
+    # a question of margin each; first score 32/50, 32/50, 16/51.
+    several_main_answered_min: float = 0.68
+    several_main_shown_min: float = 0.76
+    several_others_shown_min: float = 0.45
+    several_wrong_max: float = 0.02
 
 
 def recall(predictions: Sequence[Prediction], label: str) -> Rate:
