@@ -71,7 +71,8 @@ def fall_back(message: Message, confidence: float) -> None:
 
 def answer_topic(message: Message, topic: str, confidence: float) -> None:
     """The intent `faq` with `topic` as the ResponseSelector's choice. The selector's own ranking
-    stays (the answer's follow-up buttons read it); the topic leaves the further questions."""
+    stays (the answer's follow-up buttons read it). The further questions are found after the
+    answer is chosen (OtherQuestionsFinder), so none are set yet."""
     key = f"{FAQ_INTENT}/{topic}"
     answer = {INTENT_NAME_KEY: FAQ_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
     others = [
@@ -92,7 +93,3 @@ def answer_topic(message: Message, topic: str, confidence: float) -> None:
     }
     selectors[FAQ_INTENT] = selected
     message.data[RESPONSE_SELECTOR] = selectors
-    if message.get(OTHER_QUESTIONS):
-        message.set(
-            OTHER_QUESTIONS, [t for t in message.get(OTHER_QUESTIONS) if t != topic], add_to_output=True
-        )

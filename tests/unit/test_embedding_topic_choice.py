@@ -11,7 +11,7 @@ from support.trackers import selector_ranking
 
 from runtime.nlu.embedding_topic_choice import EmbeddingTopicChoice
 from runtime.nlu.red_flag_detector import RedFlagDetector
-from runtime.parse_data import other_questions, selected_topic, topic_ranking
+from runtime.parse_data import selected_topic, topic_ranking
 
 TOPICS = {
     "discectomy_recovery": [
@@ -66,10 +66,8 @@ def test_a_wrong_topic_is_replaced_by_the_topic_the_question_means(choice):
     message = parsed(
         "how long until I can work again after my discectomy", {"name": "faq", "confidence": 0.9}
     )
-    message.set("other_questions", ["discectomy_recovery"], add_to_output=True)
     [message] = choice.process([message])
     assert selected_topic(message.as_dict_nlu()) == "discectomy_recovery"
-    assert other_questions(message.as_dict_nlu()) == []  # not "you also asked" the answered topic
 
 
 def configured(choice: EmbeddingTopicChoice, **overrides: float) -> EmbeddingTopicChoice:
