@@ -12,10 +12,13 @@ FAQ_INTENT = "faq"  # the retrieval intent: answers are `utter_faq/<topic>`
 TOPIC_ENTITY = "faq_topic"  # set by a topic button's payload
 RESPONSE_SELECTOR = "response_selector"
 FALLBACK_INTENT = "nlu_fallback"
-OWN_CASE = "own_case"  # set by the RedFlagDetector
+OWN_CASE = "own_case"  # set by the RedFlagDetector, and the ReportTermsDetector for a pasted report
 RED_FLAGS = "red_flags"  # the red flags the RedFlagDetector found
 OTHER_QUESTIONS = "other_questions"  # further topics asked about, by the OtherQuestionsFinder
 ASKED_TOPICS = "asked_topics"  # each question sentence's nearest topic, by the OtherQuestionsFinder
+# [topic, similarity] of a question whose own words are near enough a training question to be
+# answered (OtherQuestionsFinder), for the ReportTermsDetector; internal, not in the output
+QUESTION_TOPIC = "question_topic"
 REPORT_TERMS = "report_terms"  # glossary words of an MRI report found, by the ReportTermsDetector
 EXPLAIN_REPORT_INTENT = "explain_report"
 SAFETY_TIER_ENTITY = "safety_tier"  # emergency or urgent, set by the RedFlagDetector

@@ -19,7 +19,12 @@ the second answered, the first offered), while patients ask what they most want 
 The whole message's topic, which reads the later questions with the first one's subject ("how do
 you treat it?": a bulging disc), then leads the further questions. A message with background
 keeps the whole message's topic: "Is this a disc? Aching for a year ... What symptoms does a disc
-give?" asks about the symptoms.
+give?" asks about the symptoms. A question the patient says matters most ("And more importantly,
+am I a candidate?") is answered before either, when its words and the whole message agree.
+
+Beside a pasted report, one question whose own words are near a training question ('MRI says:
+"..." What is the usual treatment for a disc protrusion?') is kept as `question_topic` for the
+ReportTermsDetector, which answers it instead of explaining the words.
 """
 
 from __future__ import annotations
@@ -33,9 +38,17 @@ from rasa.shared.nlu.training_data.message import Message
 
 from runtime.nlu.intents import answer_topic, intent_of
 from runtime.nlu.nearest_questions import NearestTrainingQuestions
-from runtime.nlu.question_focus import only_questions, questions
+from runtime.nlu.question_focus import main_question, only_questions, questions, refers_back
 from runtime.nlu.report_terms import report_spans
-from runtime.parse_data import ASKED_TOPICS, FAQ_INTENT, OTHER_QUESTIONS, selected_topic
+from runtime.parse_data import (
+    ASKED_TOPICS,
+    FALLBACK_INTENT,
+    FAQ_INTENT,
+    OTHER_QUESTIONS,
+    QUESTION_TOPIC,
+    selected_topic,
+    topic_ranking,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +65,12 @@ class OtherQuestionsFinder(NearestTrainingQuestions):
             # alone are too few or misspelt to say what it asks ("whats an extrution": 0.75 to
             # a question that compares extrusions and protrusions)
             "first_question_similarity": 0.85,
+            # the question the patient says matters most ("And more importantly, am I a
+            # candidate?") is answered when it is this near a training question and its topic is
+            # among the whole message's first few: alone, its words often lean on the first
+            # question's subject ("Mostly I want to know how it's treated": a protrusion)
+            "main_question_similarity": 0.6,
+            "main_question_rank": 3,
             "max_topics": 2,
         }
 
@@ -68,24 +87,57 @@ class OtherQuestionsFinder(NearestTrainingQuestions):
             if topics:
                 message.set(ASKED_TOPICS, topics, add_to_output=True)
             if several:
-                answered = selected_topic(message.as_dict_nlu())
-                first_answered = (
-                    intent_of(message) == FAQ_INTENT
-                    and only_questions(text)
-                    and self._answer_the_first_question(message, nearest[0])
-                )
-                # the whole message's topic, no longer the answer, leads the further questions
-                self._add_other_questions(message, [answered, *topics] if first_answered else topics)
+                self._answer_one_of_several(message, text, nearest, topics)
+            elif self._near_enough(nearest[0], "first_question_similarity") and not refers_back(asked[0]):
+                # a pasted report and a catalog question of its own ('MRI says: "..." What is the
+                # usual treatment for a disc protrusion?', not "is this why my back hurts?"): the
+                # ReportTermsDetector answers it
+                message.set(QUESTION_TOPIC, list(nearest[0]))
         return messages
 
-    def _answer_the_first_question(self, message: Message, first: Tuple[Optional[str], float]) -> bool:
-        """The first question's topic answered, if it is near enough a training question that
-        its own words say what it asks; whether it was."""
-        topic, similarity = first
-        if not (topic and similarity >= self.config["first_question_similarity"]):
+    def _answer_one_of_several(
+        self, message: Message, text: str, nearest: List[Tuple[Optional[str], float]], topics: List[str]
+    ) -> None:
+        """The question the patient says matters most, else the first of a message made only of
+        questions, answered when its own words are near enough a training question; the rest
+        become the further questions. A "Did you mean" is answered so too: the question's own
+        words say what it asks."""
+        intent = intent_of(message)
+        whole = [selected_topic(message.as_dict_nlu())] if intent == FAQ_INTENT else []
+        if intent not in (FAQ_INTENT, FALLBACK_INTENT):
+            self._add_other_questions(message, topics)
+            return
+        main = main_question(text)
+        if main is not None:
+            # the patient said which question matters: never the first instead
+            if self._is_the_message_s(message, nearest[main][0]):
+                self._answer(message, nearest[main], "main_question_similarity")
+            self._add_other_questions(message, [*whole, *topics])
+        elif only_questions(text) and self._answer(message, nearest[0], "first_question_similarity"):
+            # the whole message's topic, no longer the answer, leads the further questions
+            self._add_other_questions(message, [*whole, *topics])
+        else:
+            self._add_other_questions(message, topics)
+
+    def _is_the_message_s(self, message: Message, topic: Optional[str]) -> bool:
+        """Whether `topic` is among the first topics the whole message is read as."""
+        ranked = [t for t, _ in topic_ranking(message.as_dict_nlu())][: self.config["main_question_rank"]]
+        return topic in ranked
+
+    def _near_enough(self, question: Tuple[Optional[str], float], near_enough: str) -> bool:
+        """Whether the question's nearest training question is `near_enough` (a config key)."""
+        topic, similarity = question
+        return bool(topic) and similarity >= self.config[near_enough]
+
+    def _answer(self, message: Message, question: Tuple[Optional[str], float], near_enough: str) -> bool:
+        """The question's topic answered, if it is `near_enough` (a config key) a training
+        question; whether it was."""
+        if not self._near_enough(question, near_enough):
             return False
-        logger.debug("The first question answered: %s (%.2f)", topic, similarity)
+        topic, similarity = question
+        logger.debug("Answered by one question's words: %s (%.2f)", topic, similarity)
         answer_topic(message, topic, similarity)
+        message.set(QUESTION_TOPIC, [topic, similarity])
         return True
 
     def _add_other_questions(self, message: Message, topics: List[str]) -> None:

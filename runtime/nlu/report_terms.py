@@ -30,8 +30,15 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Span
 
 from runtime.mri_glossary import REPORT_TERMS_KEY, load_glossary
-from runtime.nlu.intents import force_intent, intent_of
-from runtime.parse_data import EXPLAIN_REPORT_INTENT, FAQ_INTENT, REPORT_TERMS
+from runtime.nlu.intents import answer_topic, force_intent, intent_of
+from runtime.parse_data import (
+    EXPLAIN_REPORT_INTENT,
+    FALLBACK_INTENT,
+    FAQ_INTENT,
+    OWN_CASE,
+    QUESTION_TOPIC,
+    REPORT_TERMS,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -164,14 +171,20 @@ class ReportTermsDetector(GraphComponent):
             terms = [t for t in terms if t not in parts_of_levels(spans)]
             intent = intent_of(message)
             share = self.report_share(spans, len(doc))
+            asks_meaning = any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
             if (
                 intent in KEEP_INTENTS
                 or self.is_topic_question(message, share)
                 or share < self.config["min_report_share"]
-                or not self.is_report_language(
-                    terms, outer_terms(spans), any(t.lemma_ in self.config["meaning_lemmas"] for t in doc)
-                )
+                or not self.is_report_language(terms, outer_terms(spans), asks_meaning)
             ):
+                continue
+            question_topic = message.get(QUESTION_TOPIC)
+            if question_topic and intent in (FAQ_INTENT, FALLBACK_INTENT) and not asks_meaning:
+                # a catalog question after the pasted lines: it asks the general answer, and the
+                # report is the patient's own, so a specialist can say what fits their case
+                answer_topic(message, *question_topic)
+                message.set(OWN_CASE, True, add_to_output=True)
                 continue
             logger.debug(
                 "Report language (%d glossary words): %s -> %s", len(terms), intent, EXPLAIN_REPORT_INTENT

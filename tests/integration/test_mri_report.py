@@ -103,3 +103,18 @@ def test_a_pasted_report_with_a_question_offers_the_question_topic_first(chat):
         b["payload"] for r in replies for b in r.get("buttons") or [] if b["payload"].startswith("/faq")
     ]
     assert topics[0] == faq_payload("when_is_surgery_needed"), topics
+
+
+def test_pasted_lines_then_a_catalog_question_of_its_own_get_its_general_answer(chat):
+    """The question after the pasted lines asks the catalog: its general answer, then that a
+    specialist can say what fits their case; never what the report means for them."""
+    replies = conversation(
+        chat,
+        'MRI says: "L5-S1: broad-based disc protrusion with mild narrowing of the left lateral recess,'
+        ' abutting the traversing left S1 nerve root." What is the usual treatment for a disc protrusion?',
+    )
+    text = " ".join(r.get("text", "") for r in replies)
+    assert not text.startswith("Here is what these words mean"), text
+    assert not INTERPRETING.search(text), text
+    assert "A **disc protrusion** (bulging disc) is usually treated with conservative care first" in text
+    assert "a spine specialist who knows your case can tell you what fits" in text

@@ -120,6 +120,34 @@ def test_a_confident_topic_question_that_mentions_its_report_keeps_its_answer(nl
     assert detect(nlp, pasted, confidence=0.9).get("intent")["name"] == "explain_report"
 
 
+@pytest.mark.parametrize("intent", ["faq", "nlu_fallback"])
+def test_pasted_lines_then_a_catalog_question_get_the_general_answer_unless_meaning_is_asked(nlp, intent):
+    """The OtherQuestionsFinder found the question's own words near a training question
+    (`question_topic`): the patient asked the general question, so it is answered; "what does
+    it mean" asks for the words, and a personal verdict or an alarm keeps its reply."""
+    pasted = 'MRI says: "L5-S1: broad-based disc protrusion abutting the left S1 nerve root." '
+
+    def detected(question: str, read_as: str = intent) -> Message:
+        text = (pasted + question).lower()
+        message = Message(
+            data={"text": text, SPACY_DOCS["text"]: nlp(text), "intent": {"name": read_as, "confidence": 0.3}}
+        )
+        message.set("question_topic", ["protrusion_treatment", 0.93])
+        [processed] = ReportTermsDetector(ReportTermsDetector.get_default_config()).process([message])
+        return processed
+
+    answered = detected("What is the usual treatment for a disc protrusion?")
+    assert answered.get("intent")["name"] == "faq"
+    assert answered.get("own_case") is True  # the general answer, then who can say what fits their case
+    assert (
+        answered.get("response_selector")["faq"]["response"]["intent_response_key"]
+        == "faq/protrusion_treatment"
+    )
+    assert detected("What does that mean, is it treated?").get("intent")["name"] == "explain_report"
+    assert detected("Do I need surgery?", "personal_advice").get("intent")["name"] == "explain_report"
+    assert detected("How is it treated?", "emergency").get("intent")["name"] == "emergency"
+
+
 def test_a_long_story_naming_its_level_and_an_injection_is_no_report_to_explain(nlp):
     story = (
         "So I hurt my back in the gym last November. I had lost a lot of weight and was well on my way"

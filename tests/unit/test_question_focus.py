@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from runtime.nlu.question_focus import only_questions, questions, sentences
+import pytest
+
+from runtime.nlu.question_focus import main_question, only_questions, questions, sentences
 
 
 def test_background_is_dropped_and_the_question_kept():
@@ -49,3 +51,26 @@ def test_only_questions_is_a_message_without_background():
     assert only_questions("How long is recovery? Is it painful?")
     assert not only_questions("I'm 41. How long is recovery? Is it painful?")
     assert not only_questions("What is a discectomy?")
+
+
+def test_a_quoted_report_line_ends_its_sentence():
+    text = 'MRI says: "L5-S1: broad-based disc protrusion." What is the usual treatment for it?'
+    assert sentences(text)[-1] == "What is the usual treatment for it?"
+
+
+@pytest.mark.parametrize(
+    ("text", "main"),
+    [
+        ("What is MISS exactly? And more importantly, am I a candidate?", 1),
+        ("what is a microdiscectomy? but my real worry is the risks, what can go wrong?", 1),
+        ("Is keyhole surgery MISS? The thing I really need to know is whether it leaves a scar.", 1),
+        ("I'm 29. Is it a muscle or a disc? And how do I treat it? That's the main thing I need to know.", 1),
+        # nothing says which matters, it is the first, or "mostly" is about the pain, not a question
+        ("What causes back pain? And when should I see a doctor?", None),
+        ("Most importantly, what causes it? And how is it treated?", None),
+        ("The pain is mostly in my leg. What causes it? How is it treated?", None),
+        ("What causes it? Is the pain mostly from the disc?", None),
+    ],
+)
+def test_the_question_said_to_matter_most(text, main):
+    assert main_question(text) == main

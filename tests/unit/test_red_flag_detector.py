@@ -1647,3 +1647,23 @@ def test_a_term_entry_takes_the_gap_notation(nlp):
     patterns, _ = expand_safety_patterns(nlp, ROOT / "data" / "safety" / "red_flags.yml")
     gapped = [p for p in patterns if p["label"].startswith("emergency:serious_trauma")]
     assert any({"OP": "?"} in p["pattern"] for p in gapped)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # fear of the anaesthetic and a goodbye before the operation, in text-speak (casual46)
+        ("wat if i dont wake up from the anaesthetic is that a thing that happens", None),
+        ("scared of going to sleep and not waking up tbh, is general anesthesia safe", None),
+        ("thanks 4 everything, this is my last msg b4 surgery lol", None),
+        # the wish, a last message before anything else, and how many it takes, whatever the spelling
+        ("i want to go to sleep and not wake up", "crisis"),
+        ("wat's the point anymore", "crisis"),
+        ("this is my last msg b4 i go. thanks 4 everything", "crisis"),
+        ("whats the most painkillers u can take b4 it kills u", "crisis"),
+        # hurting oneself to cope with the pain
+        ("been hitting my head on the wall when the pain gets bad", "crisis"),
+    ],
+)
+def test_text_speak_reads_as_the_words_it_spells(nlp, text, expected):
+    assert verdict(nlp, text)[0] == expected
