@@ -51,10 +51,9 @@ POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 # a sentence with a main cue asks a question when it ends with "?" or a question word follows the
-# cue ("The thing I really need to know is whether it leaves a scar.")
-ASKED_AFTER_CUE = re.compile(
-    r"\b(?:whether|if|how|what|when|why|which|where|is|are|can|will|do|does)\b", re.IGNORECASE
-)
+# cue ("The thing I really need to know is whether it leaves a scar."; not "My main worry is that
+# I can't work.")
+ASKED_AFTER_CUE = re.compile(r"\b(?:whether|if|how|what|when|why|which|where)\b", re.IGNORECASE)
 # a question about what came before it ("is this why my back hurts?", "how is it treated?"):
 # beside a pasted report, it asks about the report
 REFERS_BACK = re.compile(r"\b(?:this|these|those|it)\b", re.IGNORECASE)

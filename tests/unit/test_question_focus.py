@@ -70,6 +70,7 @@ def test_a_quoted_report_line_ends_its_sentence():
         ("Most importantly, what causes it? And how is it treated?", None),
         ("The pain is mostly in my leg. What causes it? How is it treated?", None),
         ("What causes it? Is the pain mostly from the disc?", None),
+        ("What causes it? How is it treated? My main worry is that I can't work.", None),
     ],
 )
 def test_the_question_said_to_matter_most(text, main):
