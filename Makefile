@@ -9,7 +9,7 @@ RASA    := $(PY) -m runtime.rasa_cli
 SPACY_MODEL := build/spacy/spine_en
 MODEL   := models/spine-assistant.tar.gz
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml data/safety/crisis_contrast.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help install web nlp train run shell cluster cluster-stop cluster-services test-cluster bench-cluster test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff inbox inbox-user purge clean lock
 

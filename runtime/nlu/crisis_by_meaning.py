@@ -8,6 +8,14 @@ as an all-MiniLM-L6-v2 sentence embedding (offline, runtime/nlu/sentence_encoder
 logistic regression, trained with the model on the `crisis` training examples against every
 other example, and raises `crisis` when that regression is at `crisis_probability` or more.
 
+People who are not in crisis borrow the same words: "this sciatica is murdering me", "how long
+does it take to wake up after they put you under", "last msg b4 my op". The regression therefore
+also learns from contrast examples (`contrast_examples`, data/safety/crisis_contrast.yml): ordinary
+messages in the words and registers crisis language uses (pain idioms, fear of the anaesthetic,
+goodbyes before an operation, phone text-speak) against crisis messages in the same register, so
+that neither the register nor the words alone read as crisis. They train this regression only;
+DIET never sees them.
+
 It comes before the RedFlagDetector, which keeps the last word: red flags described now are an
 emergency, and a crisis its patterns say is past ("years ago ... fine since") or about an animal
 is taken back, to the reading this component found the message with. It never takes an alarm
@@ -16,7 +24,9 @@ away.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -24,9 +34,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.utils.io import read_yaml_file
 from sklearn.linear_model import LogisticRegression
 
 from runtime.nlu.intents import SAFETY_INTENTS, force_intent, intent_of, leave_reading_without_alarm
@@ -36,6 +48,18 @@ logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
 WEIGHTS_FILE = "weights.npy"
+
+
+def contrast_examples(path: Optional[Text]) -> List[tuple[Text, bool]]:
+    """The contrast file's messages, each with whether it is crisis language."""
+    if not path:
+        return []
+    if not Path(path).is_file():
+        raise InvalidConfigException(f"CrisisByMeaning: no contrast examples at {path}.")
+    data = read_yaml_file(path) or {}
+    return [(text, False) for text in data.get("not_crisis") or []] + [
+        (text, True) for text in data.get("crisis") or []
+    ]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -49,7 +73,17 @@ class CrisisByMeaning(GraphComponent):
             # (README, Safety): where fresh crisis wording is found and few ordinary messages are.
             "crisis_probability": 0.9,
             "regularisation": 4.0,  # scikit-learn's C
+            # ordinary and crisis messages in one register, for this regression only (None: none)
+            "contrast_examples": "data/safety/crisis_contrast.yml",
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The contrast file is read outside Rasa's training data: a change to it retrains."""
+        path = config.get("contrast_examples")
+        if not path or not Path(path).is_file():
+            return None
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
     def __init__(
         self,
@@ -76,10 +110,14 @@ class CrisisByMeaning(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        texts = [m.get(TEXT) for m in examples]
         is_crisis = [m.get(INTENT) == CRISIS_INTENT for m in examples]
         if not any(is_crisis):
             return self.resource
-        embeddings = self.encoder.encode_all([m.get(TEXT) for m in examples])
+        for text, crisis in contrast_examples(self.config.get("contrast_examples")):
+            texts.append(text)
+            is_crisis.append(crisis)
+        embeddings = self.encoder.encode_all(texts)
         # balanced: a few hundred crisis examples among thousands of others
         regression = LogisticRegression(
             C=self.config["regularisation"], class_weight="balanced", max_iter=5000

@@ -1,9 +1,9 @@
 """SAFETY.md through the real servers: every emergency, urgent and crisis message gets its reply.
 
-Twenty-two corpora written independently of the detector (tests/safety_messages.yml;
-tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_21.yml, each written later by a helper
+Twenty-three corpora written independently of the detector (tests/safety_messages.yml;
+tests/safety_messages_blind.yml, _blind_2.yml, ... _blind_22.yml, each written later by a helper
 who never saw the detector, its patterns or the earlier corpora; the first scores of the later
-ones, before the patterns were tuned on them, are in the README). The third to twenty-first blind
+ones, before the patterns were tuned on them, are in the README). The third to twenty-second blind
 corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
 there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
@@ -54,6 +54,7 @@ UNTIERED = [
         "safety_messages_blind_19.yml",
         "safety_messages_blind_20.yml",
         "safety_messages_blind_21.yml",
+        "safety_messages_blind_22.yml",
     )
 ]
 CORPORA = [*TIERED, *UNTIERED]

@@ -29,12 +29,16 @@ def faq_examples(training: dict[str, list[str]], intents: dict[str, list[str]] |
 
 
 def trained_and_loaded(
-    component: Any, folder: Path, training: dict[str, list[str]], intents: dict[str, list[str]] | None = None
+    component: Any,
+    folder: Path,
+    training: dict[str, list[str]],
+    intents: dict[str, list[str]] | None = None,
+    **config_overrides: Any,
 ) -> Any:
     """The component trained on those questions, saved, and loaded back as a model would be."""
     storage = LocalModelStorage(folder)
     resource = Resource(component.__name__)
     context = ExecutionContext(GraphSchema({}), "test")
-    config = component.get_default_config()
+    config = {**component.get_default_config(), **config_overrides}
     component.create(config, storage, resource, context).train(faq_examples(training, intents))
     return component.load(config, storage, resource, context)

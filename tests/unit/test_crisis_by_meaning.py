@@ -4,7 +4,9 @@ message's MiniLM embedding, trained and loaded through Rasa's own model storage.
 from __future__ import annotations
 
 import pytest
+import yaml
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.training_data.message import Message
 from support.components import trained_and_loaded
 from support.trackers import selector_ranking
@@ -38,7 +40,8 @@ ANSWERED = {"name": "faq", "confidence": 0.9}
 
 @pytest.fixture(scope="module")
 def by_meaning(tmp_path_factory) -> CrisisByMeaning:
-    return trained_and_loaded(CrisisByMeaning, tmp_path_factory.mktemp("storage"), TOPICS, INTENTS)
+    storage = tmp_path_factory.mktemp("storage")
+    return trained_and_loaded(CrisisByMeaning, storage, TOPICS, INTENTS, contrast_examples=None)
 
 
 def configured(component: CrisisByMeaning, **overrides: float) -> CrisisByMeaning:
@@ -114,7 +117,56 @@ def test_a_crisis_the_red_flag_detector_takes_back_is_read_as_before(by_meaning,
 
 def test_trained_without_crisis_examples_it_reads_nothing(tmp_path):
     without_crisis = {k: v for k, v in INTENTS.items() if k != "crisis"}
-    component = trained_and_loaded(CrisisByMeaning, tmp_path, TOPICS, without_crisis)
+    component = trained_and_loaded(CrisisByMeaning, tmp_path, TOPICS, without_crisis, contrast_examples=None)
     assert component.weights is None
     [message] = component.process([parsed("I want to end my life")])
     assert message.get("intent") == ANSWERED
+
+
+CONTRAST = {
+    "not_crisis": [
+        "this sciatica is killing me lol",
+        "i'd kill for a coffee but they said nothing from midnight",
+        "scared i wont wake up from the anaesthetic, how safe is it",
+        "dead on my feet after physio today",
+        "last msg b4 my op tmrw, wish me luck",
+        "the waiting list will be the death of me",
+    ],
+    "crisis": [
+        "i just dont want to wake up tmrw",
+        "been saving my pills, think i have enough now",
+        "every1 would b better off if i wasnt here",
+    ],
+}
+
+
+def test_contrast_examples_teach_it_that_dark_words_alone_are_not_crisis(tmp_path):
+    """An ordinary message in the contrast examples' words, itself not among them, reads as
+    less like crisis; a crisis message in the same register still reads as crisis."""
+    contrast = tmp_path / "contrast.yml"
+    contrast.write_text(yaml.safe_dump(CONTRAST))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    without = trained_and_loaded(CrisisByMeaning, tmp_path / "a", TOPICS, INTENTS, contrast_examples=None)
+    with_contrast = trained_and_loaded(
+        CrisisByMeaning, tmp_path / "b", TOPICS, INTENTS, contrast_examples=str(contrast)
+    )
+    ordinary = "im dying to get back on my bike, this back pain is murder"
+    assert with_contrast.probability(ordinary) < without.probability(ordinary) - 0.05
+    assert with_contrast.probability("honestly i dont want to be here anymore") >= 0.5
+
+
+def test_a_changed_contrast_file_changes_the_fingerprint(tmp_path):
+    contrast = tmp_path / "contrast.yml"
+    contrast.write_text(yaml.safe_dump(CONTRAST))
+    config = {**CrisisByMeaning.get_default_config(), "contrast_examples": str(contrast)}
+    before = CrisisByMeaning.fingerprint_addon(config)
+    contrast.write_text(yaml.safe_dump({**CONTRAST, "not_crisis": CONTRAST["not_crisis"][1:]}))
+    assert CrisisByMeaning.fingerprint_addon(config) != before
+
+
+def test_a_missing_contrast_file_stops_training(tmp_path):
+    with pytest.raises(InvalidConfigException, match="contrast"):
+        trained_and_loaded(
+            CrisisByMeaning, tmp_path, TOPICS, INTENTS, contrast_examples=str(tmp_path / "no.yml")
+        )
