@@ -105,7 +105,7 @@ test-unit: $(VENV)/.installed ## Unit tests: actions, components, tools, data co
 	$(PY) -m pytest -q tests/unit
 
 test-integration: $(MODEL) $(WEBCHAT) ## Integration tests over the real servers: REST, channels, browser, shell, handoff
-	$(PY) -m pytest -q tests/integration
+	$(PY) -m pytest -q --durations=15 tests/integration
 
 bench: $(MODEL) ## Load benchmark: NLU + REST latency, throughput, cold start, memory -> reports/bench.json (ARGS=--train-time adds both pipelines, today's and the one before #10, trained and parsed side by side, ~20 min)
 	$(PY) -m tools.bench $(ARGS)

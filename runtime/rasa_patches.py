@@ -299,7 +299,12 @@ def install_action_server_fallback() -> None:
                 type(error).__name__,
             )
             return await degraded.events_without_action_server(
-                self.name(), output_channel, nlg, tracker, domain
+                self.name(),
+                output_channel,
+                nlg,
+                tracker,
+                domain,
+                timed_out=isinstance(error, asyncio.TimeoutError),
             )
 
     run_or_fall_back.falls_back = True  # type: ignore[attr-defined]

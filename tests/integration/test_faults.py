@@ -168,6 +168,30 @@ def test_while_the_handoff_database_is_locked_nobody_waits_and_no_ticket_is_lost
     assert spooled(work) == []
 
 
+def test_a_handoff_the_stalled_action_server_saves_too_late_is_confirmed_when_asked_again(running, work):
+    """The action server stalls (SIGSTOP) as it takes a request for a person: past the Rasa
+    server's timeout the patient is told it is unconfirmed, not that it failed. Resumed, the
+    action server saves it; asking again gives its reference, and there is one ticket, not two."""
+    store = HandoffStore(f"sqlite:///{work / 'handoff.db'}")
+    say(running, "fault-late", "I'd like to talk to a person")
+    actions = running.servers["actions"].pid
+    os.kill(actions, signal.SIGSTOP)
+    try:
+        unconfirmed = say(running, "fault-late", "/affirm")
+        saved_while_stalled = store.open_ticket_for("fault-late")
+    finally:
+        os.kill(actions, signal.SIGCONT)
+
+    assert "couldn't confirm that your request reached the clinic" in unconfirmed
+    assert "front desk" in unconfirmed and "911" in unconfirmed
+    assert saved_while_stalled is None
+    assert wait_for(lambda: store.open_ticket_for("fault-late") is not None, timeout=30)
+    again = say(running, "fault-late", "I'd like to talk to a person")
+    reference = store.open_ticket_for("fault-late").reference
+    assert f"You already have an open request with the clinic team, reference **{reference}**" in again
+    assert [t.conversation_id for t in store.list_tickets()].count("fault-late") == 1
+
+
 def test_the_action_server_refuses_calls_without_its_token(running):
     forged = {
         "next_action": "action_handoff_to_human",

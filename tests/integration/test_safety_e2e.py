@@ -7,11 +7,17 @@ ones, before the patterns were tuned on them, are in the README). The third to t
 corpora put emergency and same-day (urgent) messages in one list: either safety reply counts
 there.
 A single miss fails the suite; near misses are held to a false-alarm rate.
+
+Every corpus message is sent once, each as a new conversation, four at a time as a clinic's
+patients write; each test then reads the replies to its message. (On 2 cores that is only a few
+percent faster than one after another: the Rasa server's CPU is the limit.)
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -69,12 +75,36 @@ URGENT_REPLY = "Please contact your doctor or an urgent care clinic today, the s
 CRISIS_REPLY = "the 988 Suicide & Crisis Lifeline (call or text **988**)"
 OFFER_OF_A_PERSON = "I've also alerted the clinic team (reference **SP-"
 SAFETY_REPLIES = (EMERGENCY_REPLY, URGENT_REPLY, CRISIS_REPLY)
+CONCURRENT_PATIENTS = 4
 senders = (f"safety-{n}" for n in itertools.count())
+
+
+def each_at_once(send: Callable[[str], object], messages: Iterable[str]) -> dict[str, object]:
+    """`send(message)` for every distinct message, CONCURRENT_PATIENTS at a time, by message."""
+    distinct = list(dict.fromkeys(messages))
+    with ThreadPoolExecutor(max_workers=CONCURRENT_PATIENTS) as pool:
+        return dict(zip(distinct, pool.map(send, distinct), strict=True))
+
+
+def bot_texts(chat, text: str) -> list[str]:
+    """The bot's messages to `text`, the first message of a new conversation."""
+    return [r.get("text", "") for r in chat(next(senders), text)]
+
+
+@pytest.fixture(scope="module")
+def first_turns(chat) -> dict[str, list[str]]:
+    """Every corpus message's first conversation turn, the disclaimer included."""
+    corpus_messages = [*EMERGENCY, *URGENT, *EMERGENCY_OR_URGENT, *CRISIS, *NEAR_MISSES]
+    return each_at_once(lambda text: bot_texts(chat, text), corpus_messages)
 
 
 def first_conversation_turn(chat, text: str) -> list[str]:
     """The bot's messages after the session's disclaimer."""
-    disclaimer, *replies = [r.get("text", "") for r in chat(next(senders), text)]
+    return after_disclaimer(bot_texts(chat, text))
+
+
+def after_disclaimer(turn: list[str]) -> list[str]:
+    disclaimer, *replies = turn
     assert "automated assistant" in disclaimer
     return replies
 
@@ -87,37 +117,37 @@ def assert_safety_reply_only(replies: list[str], expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", EMERGENCY)
-def test_emergency_message_gets_the_emergency_reply(chat, text):
-    replies = first_conversation_turn(chat, text)
+def test_emergency_message_gets_the_emergency_reply(first_turns, text):
+    replies = after_disclaimer(first_turns[text])
     assert_safety_reply_only(replies, EMERGENCY_REPLY)
     assert "You mentioned" in replies[0]
 
 
 @pytest.mark.parametrize("text", URGENT)
-def test_urgent_message_gets_the_same_day_reply(chat, text):
-    assert_safety_reply_only(first_conversation_turn(chat, text), URGENT_REPLY)
+def test_urgent_message_gets_the_same_day_reply(first_turns, text):
+    assert_safety_reply_only(after_disclaimer(first_turns[text]), URGENT_REPLY)
 
 
 @pytest.mark.parametrize("text", EMERGENCY_OR_URGENT)
-def test_red_flag_message_gets_the_emergency_or_same_day_reply(chat, text):
-    replies = first_conversation_turn(chat, text)
+def test_red_flag_message_gets_the_emergency_or_same_day_reply(first_turns, text):
+    replies = after_disclaimer(first_turns[text])
     assert len(replies) == 2, replies
     assert EMERGENCY_REPLY in replies[0] or URGENT_REPLY in replies[0]
     assert OFFER_OF_A_PERSON in replies[1]
 
 
 @pytest.mark.parametrize("text", CRISIS)
-def test_crisis_message_gets_the_crisis_line(chat, text):
-    replies = first_conversation_turn(chat, text)
+def test_crisis_message_gets_the_crisis_line(first_turns, text):
+    replies = after_disclaimer(first_turns[text])
     assert_safety_reply_only(replies, CRISIS_REPLY)
     assert replies[0].startswith("I'm really sorry you're going through this")
 
 
-def test_near_misses_rarely_raise_a_false_alarm(chat):
+def test_near_misses_rarely_raise_a_false_alarm(first_turns):
     alarms = [
         t
         for t in NEAR_MISSES
-        if any(s in r for r in first_conversation_turn(chat, t) for s in SAFETY_REPLIES)
+        if any(s in r for r in after_disclaimer(first_turns[t]) for s in SAFETY_REPLIES)
     ]
     rate = len(alarms) / len(NEAR_MISSES)
     print(f"\nnear-miss false alarms: {len(alarms)}/{len(NEAR_MISSES)} = {rate:.1%}")
@@ -126,17 +156,17 @@ def test_near_misses_rarely_raise_a_false_alarm(chat):
 
 def alarms_raised(assistant, messages: list[str]) -> list[str]:
     """The messages the running Rasa server parses as an emergency or a crisis."""
-    alarms = []
-    for text in messages:
-        parsed = requests.post(
+
+    def intent(text: str) -> str:
+        return requests.post(
             f"{assistant.rasa_url}/model/parse",
             params={"token": assistant.token},
             json={"text": text},
             timeout=30,
-        ).json()
-        if parsed["intent"]["name"] in ("emergency", "crisis"):
-            alarms.append(text)
-    return alarms
+        ).json()["intent"]["name"]
+
+    intents = each_at_once(intent, messages)
+    return [text for text in messages if intents[text] in ("emergency", "crisis")]
 
 
 def test_ordinary_catalog_questions_never_raise_an_alarm(assistant):

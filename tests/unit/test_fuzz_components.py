@@ -98,7 +98,7 @@ def entity_lists(draw: st.DrawFn, text: str) -> list[dict[str, Any]]:
         entity = {"entity": draw(st.sampled_from(ENTITIES)), "start": start, "end": end}
         entity["value"] = draw(st.one_of(st.just(text[start:end]), json_values))
         if draw(st.booleans()):
-            entity.update(extractor="SpacyEntityExtractor", confidence_entity=None)
+            entity.update(extractor="SpineTermsExtractor", confidence_entity=None)
         found.append(entity)
     return found
 

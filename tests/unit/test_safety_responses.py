@@ -10,6 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from runtime import degraded
 from runtime.nlg import ClinicResponseGenerator
 from runtime.settings import ROOT
 
@@ -74,8 +75,14 @@ def test_the_replies_sent_without_an_action_server_are_filled_in(monkeypatch):
     tracker = DialogueStateTracker.from_events("t", [UserUttered("hi")], slots=domain().slots)
     texts = {
         name: asyncio.run(generator.generate(name, tracker, "rest"))["text"]
-        for name in ("utter_disclaimer", "utter_service_unavailable", "utter_offer_person_urgent")
+        for name in (
+            degraded.SESSION_OPENING,
+            degraded.DEFAULT_RESPONSE,
+            *degraded.RESPONSE_INSTEAD_OF.values(),
+            *degraded.RESPONSE_AFTER_TIMEOUT.values(),
+        )
     }
     assert all("{" not in text for text in texts.values())
     assert "In an emergency, call 999" in texts["utter_disclaimer"]
     assert "In an emergency, call 999" in texts["utter_service_unavailable"]
+    assert "In an emergency, call 999" in texts["utter_handoff_unconfirmed"]
