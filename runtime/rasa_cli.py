@@ -92,6 +92,7 @@ def main() -> None:
     rasa_patches.install_action_result_validation()
     rasa_patches.install_action_server_fallback()
     rasa_patches.install_tracker_store_without_fallback()
+    rasa_patches.install_eager_weight_building()
     if sys.argv[1:2] == ["shell"]:
         rasa_patches.install_shell_console()
     with startable_credentials(with_api_token(sys.argv[1:])) as arguments:

@@ -1,6 +1,6 @@
 """Every patch of Rasa internals, in one place, each behind a check of the Rasa version.
 
-Rasa 3.6 has no extension point for four behaviours this project must change:
+Rasa 3.6 has no extension point for five behaviours this project must change:
 
 1. Action-result validation. `RemoteAction._validate_action_result` calls one-shot
    `jsonschema.validate()`, which checks the schema against its meta-schema and re-resolves
@@ -29,6 +29,12 @@ Rasa 3.6 has no extension point for four behaviours this project must change:
    several Rasa servers that silently forgets the context and loses the turn from the shared
    database. `install_tracker_store_without_fallback()` makes the error go up instead, so the
    message is not processed and the channel says so (runtime/channels/inbound.py).
+5. Loading a model. `RasaModel.load` sizes the weights of DIET and the ResponseSelector by
+   fitting each on one example, with Keras compiling that training step into a TF graph
+   first: tracing it was half of a Rasa server's start (py-spy). The graph is used once, and the
+   weights are then overwritten by the trained ones. `install_eager_weight_building()` runs that
+   one step eagerly instead; the trained weights, and the prediction graph traced at load, are
+   as before, so every prediction is unchanged (tests/unit/test_rasa_patches.py).
 
 All replace private functions, so they are installed only on the Rasa version they were
 written against (`PATCHED_RASA_VERSION`); on any other the patch is skipped with a warning
@@ -65,6 +71,8 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.utils.io import bcolors
+from rasa.utils.tensorflow.constants import RUN_EAGERLY
+from rasa.utils.tensorflow.models import RasaModel
 
 from runtime import degraded, settings
 from runtime.channels.markdown import to_terminal
@@ -330,3 +338,41 @@ def install_tracker_store_without_fallback() -> None:
     raise_unavailable.no_fallback = True  # type: ignore[attr-defined]
     FailSafeTrackerStore.on_tracker_store_error = raise_unavailable  # type: ignore[method-assign]
     FailSafeTrackerStore.on_tracker_store_retrieve_error = raise_unavailable  # type: ignore[method-assign]
+
+
+# --- 5. loading a model -----------------------------------------------------------------------
+
+_rasa_model_load = RasaModel.load.__func__  # type: ignore[attr-defined]
+
+
+def load_building_weights_eagerly(
+    cls: type[RasaModel],
+    model_file_name: str,
+    model_data_example: Any,
+    predict_data_example: Any = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> RasaModel:
+    """Rasa's load with its one weight-sizing training step run eagerly, then the prediction
+    graph traced as Rasa traces it. Fine-tuning, and a model configured to run eagerly, are
+    left to Rasa's own load."""
+    config = kwargs.get("config", {})
+    if finetune_mode or config.get(RUN_EAGERLY):
+        return _rasa_model_load(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
+    eager = {**kwargs, "config": {**config, RUN_EAGERLY: True}}
+    model = _rasa_model_load(cls, model_file_name, model_data_example, None, finetune_mode, *args, **eager)
+    model.run_eagerly = False
+    model.config[RUN_EAGERLY] = config.get(RUN_EAGERLY, False)
+    if predict_data_example:
+        model.run_inference(predict_data_example)
+    return model
+
+
+def install_eager_weight_building() -> None:
+    if _skip("install_eager_weight_building") or getattr(RasaModel.load, "eager_weights", False):
+        return
+    load_building_weights_eagerly.eager_weights = True  # type: ignore[attr-defined]
+    RasaModel.load = classmethod(load_building_weights_eagerly)  # type: ignore[method-assign,assignment]

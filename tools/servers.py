@@ -242,9 +242,10 @@ def assistant(timeout: float = 120, **overrides: str) -> Iterator[RunningAssista
     restart_delay = float(env["SUPERVISOR_RESTART_DELAY_SECONDS"])
     supervisor = Supervisor([actions, rasa], logs / "supervisor.log", restart_delay)
     try:
+        # Started together: the Rasa server needs the action server for messages, not to start.
         actions.start()
-        wait_until_up(action_server_url(env) + "/health", actions, timeout)
         rasa.start()
+        wait_until_up(action_server_url(env) + "/health", actions, timeout)
         wait_until_up(f"{rasa_url}/", rasa, timeout)
         supervisor.start()
         yield RunningAssistant(rasa_url, action_server_url(env), token, {"actions": actions, "rasa": rasa})

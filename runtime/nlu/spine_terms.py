@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 
 @DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLPOncePerText"
 )
 class SpineTermsExtractor(SpacyEntityExtractor):
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:

@@ -168,10 +168,14 @@ def test_while_the_handoff_database_is_locked_nobody_waits_and_no_ticket_is_lost
     assert spooled(work) == []
 
 
-def test_a_handoff_the_stalled_action_server_saves_too_late_is_confirmed_when_asked_again(running, work):
+def test_a_handoff_unconfirmed_while_the_action_server_stalls_is_confirmed_once_when_asked_again(
+    running, work
+):
     """The action server stalls (SIGSTOP) as it takes a request for a person: past the Rasa
-    server's timeout the patient is told it is unconfirmed, not that it failed. Resumed, the
-    action server saves it; asking again gives its reference, and there is one ticket, not two."""
+    server's timeout the patient is told it is unconfirmed, not that it failed. Resumed, the action
+    server may still save the late request, or drop it because the Rasa server hung up (Sanic
+    cancels a request whose client left); either way, asking again confirms it with a reference,
+    and there is one ticket, not two."""
     store = HandoffStore(f"sqlite:///{work / 'handoff.db'}")
     say(running, "fault-late", "I'd like to talk to a person")
     actions = running.servers["actions"].pid
@@ -185,10 +189,12 @@ def test_a_handoff_the_stalled_action_server_saves_too_late_is_confirmed_when_as
     assert "couldn't confirm that your request reached the clinic" in unconfirmed
     assert "front desk" in unconfirmed and "911" in unconfirmed
     assert saved_while_stalled is None
-    assert wait_for(lambda: store.open_ticket_for("fault-late") is not None, timeout=30)
+    assert wait_for(lambda: action_server_is_back(running), timeout=30)
     again = say(running, "fault-late", "I'd like to talk to a person")
+    if "You already have an open request" not in again:
+        again = say(running, "fault-late", "/affirm")
     reference = store.open_ticket_for("fault-late").reference
-    assert f"You already have an open request with the clinic team, reference **{reference}**" in again
+    assert f"reference **{reference}**" in again or f"your reference is **{reference}**" in again
     assert [t.conversation_id for t in store.list_tickets()].count("fault-late") == 1
 
 

@@ -1,11 +1,23 @@
 """runtime/rasa_patches.py: the action-result validator compiled once accepts and rejects what
-Rasa's own does; the shell console shows what staff send; the shell gets the API token."""
+Rasa's own does; the shell console shows what staff send; the shell gets the API token; a model
+whose weights were sized eagerly predicts as Rasa's own load makes it predict."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.models import RasaModel
 
 from runtime import rasa_patches
 
@@ -122,3 +134,67 @@ def test_rasa_reads_a_generated_token_that_starts_with_a_dash(monkeypatch):
     for command in ("run", "shell"):
         arguments = create_argument_parser().parse_args(with_api_token([command, "--enable-api"]))
         assert arguments.auth_token == "-x7Qd_secret"
+
+
+# --- loading a model: weights sized eagerly, predictions unchanged ------------------------------
+
+TRAINING = {
+    "greet": ["hello there", "hi", "good morning", "hey, anyone there?"],
+    "ask_recovery": ["how long is recovery", "when can I go back to work", "recovery time after surgery"],
+    "ask_cost": ["how much does it cost", "is it covered by insurance", "what is the price"],
+}
+UNSEEN = ["hello, how long until I can work again?", "price of surgery", "hey", "morning! cost?"]
+
+
+@pytest.fixture(scope="module")
+def trained_diet(tmp_path_factory) -> tuple[Any, ...]:
+    """A small DIETClassifier trained and stored, with the messages it will classify."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("diet"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    featurizer = CountVectorsFeaturizer.create(
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("features"), context
+    )
+    data = TrainingData([Message.build(text, intent) for intent, texts in TRAINING.items() for text in texts])
+    tokenizer.process_training_data(data)
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    # Small and without entities, so that Rasa's own load (tracing its training step) is quick too.
+    config = {
+        **DIETClassifier.get_default_config(),
+        "epochs": 5,
+        "random_seed": 1,
+        "entity_recognition": False,
+        "number_of_transformer_layers": 0,
+        "hidden_layers_sizes": {"text": [16], "label": []},
+        "embedding_dimension": 8,
+    }
+    # Trained eagerly (untraced, quicker); loaded as configured for serving.
+    DIETClassifier.create({**config, "run_eagerly": True}, storage, Resource("diet"), context).train(data)
+
+    def messages() -> list[Message]:
+        unseen = [Message.build(text) for text in UNSEEN]
+        tokenizer.process(unseen)
+        featurizer.process(unseen)
+        return unseen
+
+    return storage, context, config, messages
+
+
+def rankings(trained: tuple[Any, ...]) -> list[list[tuple[str, float]]]:
+    storage, context, config, messages = trained
+    classifier = DIETClassifier.load(config, storage, Resource("diet"), context)
+    assert classifier.model.run_eagerly is False  # predictions run as a compiled graph
+    return [
+        [(i["name"], round(i["confidence"], 6)) for i in m.get("intent_ranking")]
+        for m in classifier.process(messages())
+    ]
+
+
+def test_a_model_loaded_with_eager_weight_building_predicts_as_rasa_loaded_it(trained_diet, monkeypatch):
+    monkeypatch.setattr(RasaModel, "load", classmethod(rasa_patches._rasa_model_load))
+    with_rasa_load = rankings(trained_diet)
+    monkeypatch.setattr(RasaModel, "load", classmethod(rasa_patches.load_building_weights_eagerly))
+    with_eager_weights = rankings(trained_diet)
+    assert with_eager_weights == with_rasa_load
+    assert len({ranking[0] for ranking in with_rasa_load}) == len(UNSEEN)  # the trained weights at work

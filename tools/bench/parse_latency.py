@@ -1,4 +1,4 @@
-"""NLU parse latency in-process (Agent.load), next to the TF-IDF nearest-neighbour baseline."""
+"""NLU parse latency in-process (as `rasa run` loads the model), beside the TF-IDF nearest neighbour."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from runtime.settings import ROOT
 from tools.bench.load import percentiles
-from tools.eval.assistant import runtime_label
+from tools.eval.assistant import load_agent, runtime_label
 from tools.eval.baseline import NearestNeighbourBaseline
 from tools.eval.data import load_examples
 
@@ -29,8 +29,6 @@ def timed(predict: Any, texts: Sequence[str]) -> tuple[list[float], list[Any]]:
 
 
 def measure_parse(model: Path, smoke: bool) -> dict[str, Any]:
-    from rasa.core.agent import Agent
-
     heldout = load_examples(ROOT / "tests" / "heldout")
     if smoke:
         heldout = heldout[:: max(1, len(heldout) // SMOKE_PARSE_SAMPLE)]
@@ -38,7 +36,7 @@ def measure_parse(model: Path, smoke: bool) -> dict[str, Any]:
     labels = [example.label for example in heldout]
 
     start = time.monotonic()
-    agent = Agent.load(str(model))
+    agent = load_agent(model)
     load_s = time.monotonic() - start
     loop = asyncio.new_event_loop()
     try:

@@ -17,6 +17,7 @@ from runtime.settings import ROOT
 from tools.bench.load import percentiles
 from tools.bench.parse_latency import PARSE_WARMUP, ratio, timed
 from tools.bench.training import CONFIG, forced_training
+from tools.eval.assistant import load_agent
 from tools.eval.data import load_examples
 from tools.eval.devset import DEVSET, load_devset
 
@@ -31,8 +32,6 @@ def questions() -> list[str]:
 
 
 def measure_pipeline_cost() -> dict[str, Any]:
-    from rasa.core.agent import Agent
-
     work = Path(tempfile.mkdtemp(prefix="spine-bench-pipelines-"))
     try:
         trained = {
@@ -41,7 +40,7 @@ def measure_pipeline_cost() -> dict[str, Any]:
         errors = {name: t["error"] for name, t in trained.items() if t["error"]}
         if errors:
             return {"error": "; ".join(f"{name}: {error}" for name, error in errors.items())}
-        agents = {name: Agent.load(str(t["model"])) for name, t in trained.items()}
+        agents = {name: load_agent(t["model"]) for name, t in trained.items()}
         texts = questions()
         loop = asyncio.new_event_loop()
         try:

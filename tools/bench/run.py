@@ -3,7 +3,7 @@
 Measures, against the real servers started by `tools.servers.assistant` (free ports, a fresh SQLite
 tracker store in a temporary directory, no handoff notifiers):
 
-- NLU parse latency in-process (the model loaded once with Agent.load) over the held-out questions
+- NLU parse latency in-process (the model loaded once, as `rasa run` loads it) over the held-out questions
   of tests/heldout/, next to a TF-IDF nearest-neighbour baseline over the training questions;
 - end-to-end latency and throughput over POST /webhooks/rest/webhook with 1, 10 and 50 concurrent
   scripted conversations (greet, a catalog question, a follow-up that needs context, a follow-up

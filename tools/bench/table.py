@@ -143,7 +143,7 @@ def table(result: dict[str, Any]) -> str:
         f"  {'Peak RSS, Rasa server':<48}{fmt(memory['rasa_server']['peak_mb'], ' MB')}",
         f"  {'Peak RSS, action server':<48}{fmt(memory['action_server']['peak_mb'], ' MB')}",
         f"  {'Model file':<48}{result['model']['size_mb']} MB",
-        f"  {'Model load in-process (Agent.load)':<48}{parse['model_load_s']} s",
+        f"  {'Model load in-process':<48}{parse['model_load_s']} s",
         *cost_rows(result.get("pipeline_cost") or {}),
         "",
         "Targets",

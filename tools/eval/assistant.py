@@ -58,11 +58,15 @@ def first_guess(parse: dict[str, Any]) -> str | None:
 
 
 def load_agent(model: Path) -> Any:
-    """The trained model as `rasa run` loads it; Rasa's structured debug log switched off."""
+    """The trained model as `rasa run` loads it (runtime/rasa_patches.py's eager weight
+    building included); Rasa's structured debug log switched off."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
+    from runtime import rasa_patches
+
     configure_structlog(logging.WARNING)
+    rasa_patches.install_eager_weight_building()
     return Agent.load(str(model))
 
 
