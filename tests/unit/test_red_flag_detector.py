@@ -63,6 +63,8 @@ def test_emergency_tier_comes_first_when_both_match(nlp):
         "no bladder problems, just back pain",
         "erections are normal, my back hurts when sitting",
         "my physio mentioned foot drop, what is that",
+        # "worse" is no "worst": sudden movements that make the pain worse are no red flag
+        "sudden movements make my back worse",
     ],
 )
 def test_questions_denials_and_mentions_do_not_fire(nlp, text):
@@ -309,6 +311,9 @@ def test_own_case_is_marked_for_the_general_answers_caveat(nlp, text, own):
         ("said my goodbyes to everyone yesterday", "crisis", "crisis"),
         # sudden, severe, worst-ever pain; an accident with new symptoms
         ("this is the worst back pain I've ever had and it came on in seconds", "emergency", "emergency"),
+        ("sudden worst ever back pain", "emergency", "emergency"),
+        ("my back pain is the worst ever and came on suddenly", "emergency", "emergency"),
+        ("worst ever pain in my lower back, it started an hour ago", "emergency", "emergency"),
         ("I had a skiing accident this morning and now my feet tingle", "emergency", "emergency"),
         ("my erections stopped working two days ago, same time as my back went", "emergency", "emergency"),
         ("lower back pain and now chest pain as well", "emergency", "emergency"),
