@@ -11,7 +11,7 @@ MODEL   := models/spine-assistant.tar.gz
 
 TRAINING_INPUTS := config.yml domain.yml data/safety/crisis_contrast.yml $(shell find data/nlu data/rules data/responses runtime/nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install web nlp train run shell cluster cluster-stop cluster-services test-cluster bench-cluster test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report outbox staff inbox inbox-user purge clean lock
+.PHONY: help install web nlp train run shell cluster cluster-stop cluster-services test-cluster bench-cluster test test-unit test-integration lint audit validate test-nlu test-stories eval eval-fast bench soak report overlap outbox staff inbox inbox-user purge clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -122,6 +122,9 @@ soak: $(MODEL) ## Soak (~2.5 min): 200 conversations at once for 60 s, every rep
 
 report: $(VENV)/.installed ## What users ask: topics, unanswered questions, handoffs, safety -> reports/report/ (ARGS="--db PATH" or "--url URL")
 	$(PY) -m tools.report $(ARGS)
+
+overlap: $(VENV)/.installed ## New training data within cosine 0.85 of an evaluation message under tests/, e.g. make overlap ARGS="data/nlu/new.yml" (exit 1 if any)
+	$(PY) -m tools.overlap $(ARGS)
 
 outbox: $(VENV)/.installed ## Run the handoff notification worker on its own (the action server also runs one)
 	$(PY) -m runtime.handoff.outbox

@@ -125,6 +125,12 @@ class EmbeddingTopicChoice(GraphComponent):
             # this much, whatever the ResponseSelector chose. Measured on the real and
             # helper-written questions and the blind ordinary messages (README, Evaluation).
             "in_catalog_sure_probability": 0.75,
+            # A message of `long_question_words` or more (a story around the question) has a
+            # topic answered only at `long_question_probability`, whichever rule above applies:
+            # its embedding blends every subject the story touches, so a probability that is
+            # safe for a question alone answers a neighbouring topic (README, Evaluation).
+            "long_question_words": 40,
+            "long_question_probability": 0.75,
             # The intents this model may give instead of "Did you mean", when most probable at
             # `intent_probability` (more probable than all others together). Not chit-chat:
             # DIET reads those, and in the callback form "weekday mornings" is no greeting.
@@ -312,7 +318,8 @@ class EmbeddingTopicChoice(GraphComponent):
         """Its most probable label (safety aside) answered, if a topic at `sure_probability`."""
         meanings = self.without_safety(probabilities)
         best = int(meanings.argmax())
-        if self.is_topic[best] and meanings[best] >= self.config["sure_probability"]:
+        needed = max(self.config["sure_probability"], self.long_question_floor(message))
+        if self.is_topic[best] and meanings[best] >= needed:
             answer_topic(message, self.labels[best].removeprefix(TOPIC_PREFIX), float(meanings[best]))
 
     def _leave_reading_without_alarm(self, message: Message, probabilities: np.ndarray) -> None:
@@ -348,14 +355,24 @@ class EmbeddingTopicChoice(GraphComponent):
         best = int(probabilities.argmax())
         label, probability = self.labels[best], float(probabilities[best])
         needed = self.config["min_probability" if label == chosen else "sure_probability"]
-        if self.is_topic[best] and probability >= needed:
+        at_least = self.long_question_floor(message)
+        if self.is_topic[best] and probability >= max(needed, at_least):
             return label, probability
         if names_only_the_catalog(message) and not self.is_safety[best]:  # an alarm: did you mean
             catalog_vote = without(self.is_safety | self.is_meaning_intent, probabilities)
             best = int(catalog_vote.argmax())
-            if self.is_topic[best] and catalog_vote[best] >= self.config["in_catalog_sure_probability"]:
+            needed = max(self.config["in_catalog_sure_probability"], at_least)
+            if self.is_topic[best] and catalog_vote[best] >= needed:
                 return self.labels[best], float(catalog_vote[best])
         return None
+
+    def long_question_floor(self, message: Message) -> float:
+        """The probability any topic of this message needs: `long_question_probability` for a
+        message of `long_question_words` or more, else none beyond the rules'."""
+        words = self.config["long_question_words"]
+        if words is None or len((message.get(TEXT) or "").split()) < words:
+            return 0.0
+        return float(self.config["long_question_probability"])
 
     def backed_alarm(self, intent: str, probabilities: np.ndarray) -> Optional[str]:
         """DIET's safety intent if this model, too, gives it `safety_agreement`, else the other

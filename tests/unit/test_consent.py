@@ -38,7 +38,7 @@ def test_a_button_or_a_confident_yes_without_doubt_is_clear(message):
         parse("Hmmmm yes"),
         parse("who will see it?"),
         parse("yes?"),
-        parse("ok", confidence=0.5),  # the NLU itself is torn
+        parse("ok", confidence=0.45),  # the NLU itself is torn: the other intents together are more probable
         parse("no", intent="deny"),
         parse("what is a discectomy", intent="faq"),
         {"text": "", "intent": {}},

@@ -170,6 +170,19 @@ def test_a_topic_not_sure_enough_alone_is_answered_only_when_the_response_select
     assert topic_ranking(alone.as_dict_nlu())[0][0] == "discectomy_recovery"  # "Did you mean" offers it first
 
 
+@pytest.mark.parametrize("long_question_words, intent", [(30, "faq"), (15, "nlu_fallback")])
+def test_a_long_message_needs_the_long_question_probability_for_any_answer(
+    choice, long_question_words, intent
+):
+    text = (
+        "I'm 41 and had my L5 discectomy last month, when will I be able to get back to my job?"  # 19 words
+    )
+    strict = configured(choice, long_question_words=long_question_words, long_question_probability=1.01)
+    [message] = strict.process([parsed(text, FALLBACK, chosen="discectomy_recovery")])  # both models agree
+    assert message.get("intent")["name"] == intent
+    assert topic_ranking(message.as_dict_nlu())[0][0] == "discectomy_recovery"  # answered, or offered first
+
+
 def with_doc(nlp, message: Message) -> Message:
     message.set(SPACY_DOCS["text"], nlp(message.get("text").lower()))
     return message

@@ -366,7 +366,7 @@ def test_consent_counts_what_would_be_shared_by_the_same_rule_as_the_action_serv
         return {"text": text, "intent": {"name": intent, "confidence": confidence}}
 
     run = ConsentRun.of(
-        [parse("yes please"), parse("ok", confidence=0.5), parse("ya", "nlu_fallback", 0.4)],
+        [parse("yes please"), parse("ok", confidence=0.45), parse("ya", "nlu_fallback", 0.4)],
         [parse("hmm not sure", confidence=0.8), parse("no thanks", "deny")],
     )
     assert (run.clear_yes_taken.hits, run.clear_yes_taken.n) == (1, 3)

@@ -91,14 +91,21 @@ class Thresholds:
     # The fourth batch (2026-12-07, evening): right 51 -> 54, right or right first 61 -> 64, wrong
     # 9 -> 10 (0.094; the gate 0.095 -> 0.105, one of margin again: a retraining moves one or two
     # either way).
-    dev_right_min: float = 0.45
+    # 2026-12-08: a story of 40 words or more is answered only at 0.75 (EmbeddingTopicChoice's
+    # `long_question_probability`), else "Did you mean": wrong 10 -> 5 (0.047, under issue #10's
+    # 0.08), right 51 -> 49, right or right first 65 -> 65 (a retraining on this machine: 51 / 65 /
+    # 10 before it, where the stop before had 54 / 64 / 10). Then the near-domain out-of-scope
+    # stories: right 48, right or right first 62, wrong 6. The wrong-topic gate is issue #10's
+    # target; three of margin under the right answers.
+    dev_right_min: float = 0.42
     dev_helpful_min: float = 0.54
-    dev_wrong_max: float = 0.105
+    dev_wrong_max: float = 0.08
     # 0.78 -> 0.77 with the crisis training data of 2026-12-06 (123 -> 119/153 declined: long
     # questions DIET now reads as thanks or help; with it and its patterns, 35 more of blind set 20's
     # 80 crisis messages)
     # (119 -> 127/153 with the third batch's out-of-scope letters: 0.80)
-    dev_out_of_scope_declined_min: float = 0.80
+    # (139 -> 145/170 with the near-domain out-of-scope stories of 2026-12-08: 0.83, three of margin)
+    dev_out_of_scope_declined_min: float = 0.83
     dev_emergency_min: float = 0.90
     dev_crisis_min: float = 0.80
     # emergency or crisis replies on the 241 real questions labelled neither (16/276 = 0.058 with
@@ -127,7 +134,9 @@ class Thresholds:
     # gets the discectomy's recovery).
     named_right_min: float = 0.93
     named_wrong_max: float = 0.06
-    named_out_of_scope_declined_min: float = 0.48  # 0.50 until the crisis training data (28 -> 24/50)
+    # 0.50 until the crisis training data (28 -> 24/50); 0.46 since 2026-12-08: a retraining on
+    # another machine declines 24 or 25, and the gate sat on 24
+    named_out_of_scope_declined_min: float = 0.46
     named_false_alarm_max: float = 0.0  # none of its 121 questions describes a red flag or a crisis
     # Replies to a consent question (tests/consent/, tools/eval/consent.py): no unclear reply may
     # share a conversation; typed clear yeses taken 103/150 on 2026-12-06 (the rest are asked once
