@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 
 from runtime.nlu.sentence_encoder import configured_model_dir, load_encoder
-from tools.eval.data import Example, load_examples, yaml_files
+from tools.eval.data import Example, example_texts, load_examples, yaml_files
 
 ROOT = Path(__file__).resolve().parent.parent
 EVALUATION_SETS = ROOT / "tests"
@@ -53,11 +53,8 @@ def messages_in(content: object, key: str | None = None) -> Iterator[str]:
         for item in content:
             yield from messages_in(item)
     elif isinstance(content, str):
-        lines = content.splitlines() if key == "examples" else [content]
-        for line in lines:
-            text = line.strip().removeprefix("- ").strip()
-            if len(text.split()) > 1:
-                yield text
+        texts = example_texts(content) if key == "examples" else [content.strip()]
+        yield from (text for text in texts if len(text.split()) > 1)
 
 
 def evaluation_messages(folder: Path = EVALUATION_SETS) -> list[str]:

@@ -128,7 +128,8 @@ class EmbeddingTopicChoice(GraphComponent):
             # A message of `long_question_words` or more (a story around the question) has a
             # topic answered only at `long_question_probability`, whichever rule above applies:
             # its embedding blends every subject the story touches, so a probability that is
-            # safe for a question alone answers a neighbouring topic (README, Evaluation).
+            # safe for a question alone answers a neighbouring topic (README, Evaluation). None:
+            # no such floor.
             "long_question_words": 40,
             "long_question_probability": 0.75,
             # The intents this model may give instead of "Did you mean", when most probable at

@@ -47,11 +47,12 @@ def load_examples(*paths: Path) -> list[Example]:
             content = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
             for item in content.get("nlu") or []:
                 if "intent" in item:
-                    examples.extend(Example(text, item["intent"]) for text in _texts(item["examples"]))
+                    examples.extend(Example(text, item["intent"]) for text in example_texts(item["examples"]))
     return examples
 
 
-def _texts(block: str | list) -> Iterable[str]:
+def example_texts(block: str | list) -> Iterable[str]:
+    """The plain texts of an `examples` block (or list), entity annotations removed."""
     lines = block if isinstance(block, list) else block.splitlines()
     for line in lines:
         text = line.get("text", "") if isinstance(line, dict) else line.strip().removeprefix("- ")
